@@ -1,0 +1,84 @@
+//! Compressed sparse rows built from a flat edge list `[from0, to0, from1, to1, ...]`.
+
+use crate::error::{filled, GraphErr};
+
+/// Adjacency in CSR form: the out-edges of `v` are `targets[offsets[v]..offsets[v + 1]]`.
+pub struct Csr {
+    pub offsets: Vec<u32>,
+    pub targets: Vec<u32>,
+    /// The index of each entry of `targets` in the edge list (empty unless asked for).
+    pub edge_ids: Vec<u32>,
+    /// How many edges enter each node (leave it, for a reversed build); duplicates count.
+    pub in_degree: Vec<u32>,
+    /// The first edge that is a self-loop, if any.
+    pub first_self_loop: Option<u32>,
+}
+
+impl Csr {
+    /// The out-neighbours of `v`.
+    #[inline]
+    pub fn row(&self, v: u32) -> &[u32] {
+        let start = self.offsets[v as usize] as usize;
+        let end = self.offsets[v as usize + 1] as usize;
+        &self.targets[start..end]
+    }
+
+    /// The edge indices of the out-edges of `v`, parallel to `row(v)` (needs `with_ids`).
+    #[inline]
+    pub fn row_edges(&self, v: u32) -> &[u32] {
+        let start = self.offsets[v as usize] as usize;
+        let end = self.offsets[v as usize + 1] as usize;
+        &self.edge_ids[start..end]
+    }
+}
+
+/// Builds CSR rows in two passes over the edges: the first checks every endpoint (the lowest
+/// flat index of a missing node is reported) and counts degrees, the second places targets.
+/// `reverse` builds rows over in-edges; `with_ids` records each entry's edge index.
+pub fn build(n: u32, edges: &[u32], reverse: bool, with_ids: bool) -> Result<Csr, GraphErr> {
+    let m = edges.len() / 2;
+    let (from, to) = if reverse { (1, 0) } else { (0, 1) };
+    let len = n as usize;
+    // Counts go to offsets[u + 2] so that filling through offsets[u + 1] leaves the offsets.
+    let mut offsets: Vec<u32> = filled(len + 2, 0)?;
+    let mut in_degree: Vec<u32> = filled(len, 0)?;
+    let mut first_self_loop = None;
+    for e in 0..m {
+        let (a, b) = (edges[2 * e], edges[2 * e + 1]);
+        if a >= n || b >= n {
+            let index = if a >= n { 2 * e } else { 2 * e + 1 };
+            return Err(GraphErr::UnknownNode {
+                index: index as u32,
+                node: edges[index],
+            });
+        }
+        if a == b && first_self_loop.is_none() {
+            first_self_loop = Some(e as u32);
+        }
+        let (u, v) = if reverse { (b, a) } else { (a, b) };
+        offsets[u as usize + 2] += 1;
+        in_degree[v as usize] += 1;
+    }
+    for k in 2..len + 2 {
+        offsets[k] += offsets[k - 1];
+    }
+    let mut targets: Vec<u32> = filled(m, 0)?;
+    let mut edge_ids: Vec<u32> = filled(if with_ids { m } else { 0 }, 0)?;
+    for e in 0..m {
+        let s = edges[2 * e + from] as usize + 1;
+        let slot = offsets[s] as usize;
+        targets[slot] = edges[2 * e + to];
+        if with_ids {
+            edge_ids[slot] = e as u32;
+        }
+        offsets[s] += 1;
+    }
+    offsets.pop();
+    Ok(Csr {
+        offsets,
+        targets,
+        edge_ids,
+        in_degree,
+        first_self_loop,
+    })
+}

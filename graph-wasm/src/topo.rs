@@ -1,0 +1,179 @@
+//! Kahn's algorithm: topological order, the cycle that prevents one, and parallel levels.
+//!
+//! The traversals take a `visit(u, w)` callback run for every edge `u -> w` as `u` leaves the
+//! ready set, so per-edge work (levels, earliest starts, duplicate checks) shares one pass.
+
+use crate::csr::{build, Csr};
+use crate::error::{filled, with_capacity, GraphErr};
+use crate::heap::{ranks, ReadySet};
+
+/// FIFO Kahn. Returns the order; shorter than `n` when there is a cycle (`deg` then holds
+/// the leftover in-degrees for `find_cycle`).
+pub fn kahn_fifo<F: FnMut(u32, u32)>(
+    n: u32,
+    csr: &Csr,
+    deg: &mut [u32],
+    mut visit: F,
+) -> Result<Vec<u32>, GraphErr> {
+    let mut order: Vec<u32> = with_capacity(n as usize)?;
+    for v in 0..n {
+        if deg[v as usize] == 0 {
+            order.push(v);
+        }
+    }
+    let mut head = 0;
+    while head < order.len() {
+        let u = order[head];
+        head += 1;
+        for &w in csr.row(u) {
+            visit(u, w);
+            let d = &mut deg[w as usize];
+            *d -= 1;
+            if *d == 0 {
+                order.push(w);
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// Deterministic Kahn: among ready nodes the higher priority first, then the lower index.
+pub fn kahn_ranked<F: FnMut(u32, u32)>(
+    n: u32,
+    csr: &Csr,
+    deg: &mut [u32],
+    priority: Option<&[f64]>,
+    mut visit: F,
+) -> Result<Vec<u32>, GraphErr> {
+    let (rank, by_rank) = ranks(n, priority)?;
+    let mut ready = ReadySet::new(n as usize)?;
+    for v in 0..n {
+        if deg[v as usize] == 0 {
+            ready.insert(rank[v as usize]);
+        }
+    }
+    let mut order: Vec<u32> = with_capacity(n as usize)?;
+    while let Some(r) = ready.pop_min() {
+        let u = by_rank[r as usize];
+        order.push(u);
+        for &w in csr.row(u) {
+            visit(u, w);
+            let d = &mut deg[w as usize];
+            *d -= 1;
+            if *d == 0 {
+                ready.insert(rank[w as usize]);
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// Some topological order, or the graph's cycle.
+pub fn any_order(n: u32, csr: &Csr, edges: &[u32]) -> Result<Vec<u32>, GraphErr> {
+    let mut deg = csr.in_degree.clone();
+    let order = kahn_fifo(n, csr, &mut deg, |_, _| {})?;
+    complete(n, edges, order, &deg)
+}
+
+/// The order when it holds every node, else the cycle among the leftovers.
+pub fn complete(n: u32, edges: &[u32], order: Vec<u32>, deg: &[u32]) -> Result<Vec<u32>, GraphErr> {
+    if order.len() < n as usize {
+        return Err(GraphErr::Cycle(find_cycle(n, edges, deg)?));
+    }
+    Ok(order)
+}
+
+/// The deterministic order: among ready nodes the higher priority first, then the lower index.
+pub fn topo_sort(n: u32, edges: &[u32], priority: Option<&[f64]>) -> Result<Vec<u32>, GraphErr> {
+    let csr = build(n, edges, false, false)?;
+    let mut deg = csr.in_degree.clone();
+    let order = kahn_ranked(n, &csr, &mut deg, priority, |_, _| {})?;
+    complete(n, edges, order, &deg)
+}
+
+/// Finds a cycle among the nodes Kahn's algorithm could not remove (`deg[v] > 0`).
+///
+/// Every such node has a predecessor that is also left, so walking predecessors from the
+/// lowest-index leftover node must revisit a node; the revisited stretch, reversed, is a cycle.
+/// The cycle is rotated to start at its lowest index.
+pub fn find_cycle(n: u32, edges: &[u32], deg: &[u32]) -> Result<Vec<u32>, GraphErr> {
+    let rev = build(n, edges, true, false)?;
+    let start = match (0..n).find(|&v| deg[v as usize] > 0) {
+        Some(v) => v,
+        None => return Ok(Vec::new()),
+    };
+    let mut seen_at: Vec<u32> = filled(n as usize, u32::MAX)?;
+    let mut walk: Vec<u32> = Vec::new();
+    let mut cur = start;
+    loop {
+        if seen_at[cur as usize] != u32::MAX {
+            break;
+        }
+        seen_at[cur as usize] = walk.len() as u32;
+        walk.push(cur);
+        // A leftover predecessor always exists; `unwrap_or` keeps a corrupt call from trapping.
+        cur = rev
+            .row(cur)
+            .iter()
+            .copied()
+            .find(|&p| deg[p as usize] > 0)
+            .unwrap_or(cur);
+    }
+    let mut cycle: Vec<u32> = walk[seen_at[cur as usize] as usize..].to_vec();
+    cycle.reverse();
+    let lowest = cycle
+        .iter()
+        .enumerate()
+        .min_by_key(|&(_, &v)| v)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    cycle.rotate_left(lowest);
+    Ok(cycle)
+}
+
+/// Parallel levels (wavefronts).
+pub struct Levels {
+    /// The level of every node: 0 for nodes without dependencies.
+    pub level: Vec<u32>,
+    /// `nodes[offsets[k]..offsets[k + 1]]` are the nodes of level `k`, ascending.
+    pub offsets: Vec<u32>,
+    pub nodes: Vec<u32>,
+}
+
+/// Groups nodes by a level already computed for each.
+pub fn group_levels(level: Vec<u32>) -> Result<Levels, GraphErr> {
+    let depth = level.iter().map(|&l| l + 1).max().unwrap_or(0) as usize;
+    let mut offsets: Vec<u32> = filled(depth + 1, 0)?;
+    for &l in &level {
+        offsets[l as usize + 1] += 1;
+    }
+    for k in 0..depth {
+        offsets[k + 1] += offsets[k];
+    }
+    let mut cursor = offsets.clone();
+    let mut nodes: Vec<u32> = filled(level.len(), 0)?;
+    for (v, &l) in level.iter().enumerate() {
+        nodes[cursor[l as usize] as usize] = v as u32;
+        cursor[l as usize] += 1;
+    }
+    Ok(Levels {
+        level,
+        offsets,
+        nodes,
+    })
+}
+
+/// The parallel levels of a DAG, or its cycle.
+pub fn parallel_levels(n: u32, edges: &[u32]) -> Result<Levels, GraphErr> {
+    let csr = build(n, edges, false, false)?;
+    let mut deg = csr.in_degree.clone();
+    let mut level: Vec<u32> = filled(n as usize, 0)?;
+    let order = kahn_fifo(n, &csr, &mut deg, |u, w| {
+        let next = level[u as usize] + 1;
+        if level[w as usize] < next {
+            level[w as usize] = next;
+        }
+    })?;
+    complete(n, edges, order, &deg)?;
+    group_levels(level)
+}

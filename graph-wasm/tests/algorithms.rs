@@ -1,0 +1,249 @@
+//! Every algorithm on the shapes that break graph code: empty, one node, self-loop,
+//! two-node cycle, long chain, diamond, disconnected parts.
+
+use baton_graph_core::analyze::analyze;
+use baton_graph_core::critical::critical_path;
+use baton_graph_core::error::GraphErr;
+use baton_graph_core::fas::break_cycles;
+use baton_graph_core::reach::reach;
+use baton_graph_core::reduce::transitive_reduction;
+use baton_graph_core::topo::{parallel_levels, topo_sort};
+use baton_graph_core::validate::validate;
+
+const DIAMOND: [u32; 8] = [0, 1, 0, 2, 1, 3, 2, 3];
+/// Two parts: 0 -> 1 and 2 -> 3 -> 4, plus the lone node 5.
+const PARTS: [u32; 6] = [0, 1, 2, 3, 3, 4];
+
+fn chain(n: u32) -> Vec<u32> {
+    (0..n.saturating_sub(1)).flat_map(|i| [i, i + 1]).collect()
+}
+
+#[test]
+fn validate_accepts_empty_single_chain_diamond_and_parts() {
+    assert_eq!(validate(0, &[]), Ok(()));
+    assert_eq!(validate(1, &[]), Ok(()));
+    assert_eq!(validate(10_000, &chain(10_000)), Ok(()));
+    assert_eq!(validate(4, &DIAMOND), Ok(()));
+    assert_eq!(validate(6, &PARTS), Ok(()));
+}
+
+#[test]
+fn validate_reports_each_problem_with_its_place() {
+    assert_eq!(
+        validate(2, &[0, 1, 1, 7]),
+        Err(GraphErr::UnknownNode { index: 3, node: 7 })
+    );
+    assert_eq!(
+        validate(0, &[0, 0]),
+        Err(GraphErr::UnknownNode { index: 0, node: 0 })
+    );
+    assert_eq!(
+        validate(3, &[0, 1, 2, 2]),
+        Err(GraphErr::SelfLoop { edge: 1, node: 2 })
+    );
+    assert_eq!(
+        validate(3, &[0, 1, 1, 2, 0, 1]),
+        Err(GraphErr::DuplicateEdge { edge: 2, first: 0 })
+    );
+    assert_eq!(validate(2, &[0, 1, 1, 0]), Err(GraphErr::Cycle(vec![0, 1])));
+    assert_eq!(
+        validate(5, &[3, 4, 4, 2, 2, 3, 0, 1]),
+        Err(GraphErr::Cycle(vec![2, 3, 4]))
+    );
+}
+
+#[test]
+fn topo_sort_is_deterministic_with_priority_then_index() {
+    assert_eq!(topo_sort(0, &[], None), Ok(vec![]));
+    assert_eq!(topo_sort(1, &[], None), Ok(vec![0]));
+    assert_eq!(topo_sort(4, &DIAMOND, None), Ok(vec![0, 1, 2, 3]));
+    let high_two = [0.0, 0.0, 5.0, 0.0];
+    assert_eq!(
+        topo_sort(4, &DIAMOND, Some(&high_two)),
+        Ok(vec![0, 2, 1, 3])
+    );
+    assert_eq!(topo_sort(6, &PARTS, None), Ok(vec![0, 1, 2, 3, 4, 5]));
+    let order = topo_sort(1000, &chain(1000), None).unwrap();
+    assert!(order.iter().enumerate().all(|(i, &v)| v == i as u32));
+    // Reversed chain: only one order exists.
+    let rev: Vec<u32> = chain(5)
+        .chunks(2)
+        .flat_map(|e| [4 - e[0], 4 - e[1]])
+        .collect();
+    assert_eq!(topo_sort(5, &rev, None), Ok(vec![4, 3, 2, 1, 0]));
+}
+
+#[test]
+fn topo_sort_rejects_self_loops_and_cycles_with_the_path() {
+    assert_eq!(topo_sort(1, &[0, 0], None), Err(GraphErr::Cycle(vec![0])));
+    assert_eq!(
+        topo_sort(2, &[1, 0, 0, 1], None),
+        Err(GraphErr::Cycle(vec![0, 1]))
+    );
+    assert_eq!(
+        topo_sort(2, &[0, 2], None),
+        Err(GraphErr::UnknownNode { index: 1, node: 2 })
+    );
+}
+
+#[test]
+fn parallel_levels_are_wavefronts() {
+    let l = parallel_levels(0, &[]).unwrap();
+    assert_eq!((l.level, l.offsets, l.nodes), (vec![], vec![0], vec![]));
+    let l = parallel_levels(1, &[]).unwrap();
+    assert_eq!(
+        (l.level, l.offsets, l.nodes),
+        (vec![0], vec![0, 1], vec![0])
+    );
+    let l = parallel_levels(4, &DIAMOND).unwrap();
+    assert_eq!(l.level, vec![0, 1, 1, 2]);
+    assert_eq!(l.offsets, vec![0, 1, 3, 4]);
+    assert_eq!(l.nodes, vec![0, 1, 2, 3]);
+    let l = parallel_levels(6, &PARTS).unwrap();
+    assert_eq!(l.level, vec![0, 1, 0, 1, 2, 0]);
+    assert_eq!(l.nodes, vec![0, 2, 5, 1, 3, 4]);
+    let l = parallel_levels(500, &chain(500)).unwrap();
+    assert_eq!(l.offsets.len(), 501);
+    assert_eq!(
+        parallel_levels(2, &[0, 1, 1, 0]).err(),
+        Some(GraphErr::Cycle(vec![0, 1]))
+    );
+    assert_eq!(
+        parallel_levels(1, &[0, 0]).err(),
+        Some(GraphErr::Cycle(vec![0]))
+    );
+}
+
+#[test]
+fn critical_path_gives_starts_slack_makespan_and_path() {
+    let s = critical_path(0, &[], &[]).unwrap();
+    assert_eq!((s.makespan, s.path.len()), (0.0, 0));
+    let s = critical_path(1, &[], &[4.0]).unwrap();
+    assert_eq!((s.makespan, s.path), (4.0, vec![0]));
+    let s = critical_path(4, &DIAMOND, &[1.0, 2.0, 5.0, 1.0]).unwrap();
+    assert_eq!(s.earliest, vec![0.0, 1.0, 1.0, 6.0]);
+    assert_eq!(s.latest, vec![0.0, 4.0, 1.0, 6.0]);
+    assert_eq!(s.slack, vec![0.0, 3.0, 0.0, 0.0]);
+    assert_eq!(s.makespan, 7.0);
+    assert_eq!(s.path, vec![0, 2, 3]);
+    let s = critical_path(6, &PARTS, &[1.0, 1.0, 1.0, 1.0, 1.0, 9.0]).unwrap();
+    assert_eq!((s.makespan, s.path.clone()), (9.0, vec![5]));
+    assert_eq!(s.slack[2], 6.0);
+    let n = 2000;
+    let s = critical_path(n, &chain(n), &vec![1.0; n as usize]).unwrap();
+    assert_eq!((s.makespan, s.path.len()), (2000.0, 2000));
+    assert_eq!(
+        critical_path(2, &[0, 1, 1, 0], &[1.0, 1.0]).err(),
+        Some(GraphErr::Cycle(vec![0, 1]))
+    );
+    assert_eq!(
+        critical_path(2, &[], &[1.0, f64::NAN]).err(),
+        Some(GraphErr::BadArgument {
+            argument: 1,
+            index: 1
+        })
+    );
+    assert_eq!(
+        critical_path(1, &[], &[-1.0]).err(),
+        Some(GraphErr::BadArgument {
+            argument: 1,
+            index: 0
+        })
+    );
+}
+
+#[test]
+fn transitive_reduction_finds_shortcut_and_duplicate_edges() {
+    assert_eq!(transitive_reduction(0, &[]), Ok(vec![]));
+    assert_eq!(transitive_reduction(1, &[]), Ok(vec![]));
+    assert_eq!(transitive_reduction(4, &DIAMOND), Ok(vec![]));
+    // Diamond plus the shortcut 0 -> 3 (edge 4) and a repeat of 1 -> 3 (edge 5).
+    let edges = [0, 1, 0, 2, 1, 3, 2, 3, 0, 3, 1, 3];
+    assert_eq!(transitive_reduction(4, &edges), Ok(vec![4, 5]));
+    let mut long = chain(100);
+    long.extend_from_slice(&[0, 99, 10, 50]);
+    assert_eq!(transitive_reduction(100, &long), Ok(vec![99, 100]));
+    assert_eq!(transitive_reduction(6, &PARTS), Ok(vec![]));
+    assert_eq!(
+        transitive_reduction(1, &[0, 0]).err(),
+        Some(GraphErr::Cycle(vec![0]))
+    );
+}
+
+#[test]
+fn descendants_and_ancestors_of_a_set() {
+    assert_eq!(reach(0, &[], &[], true, false), Ok(vec![]));
+    assert_eq!(reach(1, &[], &[0], true, false), Ok(vec![]));
+    assert_eq!(reach(1, &[], &[0], true, true), Ok(vec![0]));
+    assert_eq!(reach(4, &DIAMOND, &[1], true, false), Ok(vec![3]));
+    assert_eq!(reach(4, &DIAMOND, &[1, 2], false, false), Ok(vec![0]));
+    assert_eq!(reach(4, &DIAMOND, &[3], false, true), Ok(vec![0, 1, 2, 3]));
+    assert_eq!(reach(6, &PARTS, &[2], true, false), Ok(vec![3, 4]));
+    assert_eq!(reach(6, &PARTS, &[5], false, false), Ok(vec![]));
+    // Cycles are fine here: a seed on a cycle is its own descendant.
+    assert_eq!(
+        reach(3, &[0, 1, 1, 0, 1, 2], &[0], true, false),
+        Ok(vec![0, 1, 2])
+    );
+    assert_eq!(reach(1, &[0, 0], &[0], true, false), Ok(vec![0]));
+    assert_eq!(
+        reach(2, &[0, 1], &[5], true, false),
+        Err(GraphErr::BadArgument {
+            argument: 2,
+            index: 0
+        })
+    );
+}
+
+fn acyclic_without(n: u32, edges: &[u32], dropped: &[u32]) -> bool {
+    let kept: Vec<u32> = (0..edges.len() / 2)
+        .filter(|e| !dropped.contains(&(*e as u32)))
+        .flat_map(|e| [edges[2 * e], edges[2 * e + 1]])
+        .collect();
+    topo_sort(n, &kept, None).is_ok()
+}
+
+#[test]
+fn break_cycles_drops_few_edges_and_prefers_low_priority_targets() {
+    assert_eq!(break_cycles(0, &[], None), Ok(vec![]));
+    assert_eq!(break_cycles(1, &[], None), Ok(vec![]));
+    assert_eq!(break_cycles(1, &[0, 0], None), Ok(vec![0]));
+    assert_eq!(break_cycles(4, &DIAMOND, None), Ok(vec![]));
+    assert_eq!(break_cycles(6, &PARTS, None), Ok(vec![]));
+    assert_eq!(break_cycles(50, &chain(50), None), Ok(vec![]));
+    // 0 <-> 1: dropping the edge into the low-priority node.
+    assert_eq!(
+        break_cycles(2, &[0, 1, 1, 0], Some(&[1.0, 9.0])),
+        Ok(vec![1])
+    );
+    assert_eq!(
+        break_cycles(2, &[0, 1, 1, 0], Some(&[9.0, 1.0])),
+        Ok(vec![0])
+    );
+    // A ring of 20 needs exactly one edge removed.
+    let mut ring = chain(20);
+    ring.extend_from_slice(&[19, 0]);
+    let dropped = break_cycles(20, &ring, None).unwrap();
+    assert_eq!(dropped.len(), 1);
+    assert!(acyclic_without(20, &ring, &dropped));
+    // Two disjoint two-cycles.
+    let two = [0, 1, 1, 0, 2, 3, 3, 2];
+    let dropped = break_cycles(4, &two, None).unwrap();
+    assert_eq!(dropped.len(), 2);
+    assert!(acyclic_without(4, &two, &dropped));
+}
+
+#[test]
+fn analyze_equals_the_separate_jobs() {
+    let durations = [1.0, 2.0, 5.0, 1.0];
+    let a = analyze(4, &DIAMOND, Some(&durations), None).unwrap();
+    assert_eq!(a.order, topo_sort(4, &DIAMOND, None).unwrap());
+    assert_eq!(a.levels.level, parallel_levels(4, &DIAMOND).unwrap().level);
+    let s = a.schedule.unwrap();
+    assert_eq!((s.makespan, s.path), (7.0, vec![0, 2, 3]));
+    assert!(analyze(0, &[], None, None).unwrap().schedule.is_none());
+    assert_eq!(
+        analyze(2, &[0, 1, 0, 1], None, None).err(),
+        Some(GraphErr::DuplicateEdge { edge: 1, first: 0 })
+    );
+}
