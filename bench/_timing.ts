@@ -1,7 +1,15 @@
 // Timing helpers for the side-by-side benchmark scripts.
 
-/** Median wall time in milliseconds of `runs` calls after `warmup` untimed ones. */
-export function median(fn: () => unknown, runs: number, warmup = 1): number {
+/** Wall times in milliseconds of `runs` calls after `warmup` untimed ones. */
+export interface Timing {
+  /** The median run. */
+  readonly median: number;
+  /** The fastest run (least disturbed by other load on a shared machine). */
+  readonly best: number;
+}
+
+/** Times `fn`: `runs` timed calls after `warmup` untimed ones. */
+export function time(fn: () => unknown, runs: number, warmup = 1): Timing {
   for (let i = 0; i < warmup; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -10,26 +18,28 @@ export function median(fn: () => unknown, runs: number, warmup = 1): number {
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return { median: times[Math.floor(times.length / 2)]!, best: times[0]! };
 }
 
 /** Formats milliseconds with sensible precision. */
 export function ms(value: number): string {
-  return value >= 100
-    ? `${value.toFixed(0)} ms`
-    : value >= 1
-    ? `${value.toFixed(2)} ms`
-    : `${(value * 1000).toFixed(0)} µs`;
+  if (value >= 100) return `${value.toFixed(0)} ms`;
+  if (value >= 1) return `${value.toFixed(2)} ms`;
+  return `${(value * 1000).toFixed(0)} µs`;
+}
+
+/** Formats a timing as "median (best)". */
+export function fmt(t: Timing): string {
+  return `${ms(t.median)} (${ms(t.best)})`;
 }
 
 /** Prints rows as an aligned table. */
 export function table(rows: string[][]): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
   for (const row of rows) {
-    console.log(
-      row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(
-        "  ",
-      ),
+    const cells = row.map((cell, c) =>
+      c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)
     );
+    console.log(cells.join("  "));
   }
 }

@@ -25,6 +25,7 @@ const FLAGS = [
   "-Cpanic=abort",
   "-Cdebuginfo=0",
   "-Cstrip=symbols",
+  "-Ctarget-feature=+bulk-memory,+sign-ext,+nontrapping-fptoint,+mutable-globals",
 ];
 
 async function sha256(bytes: Uint8Array): Promise<string> {

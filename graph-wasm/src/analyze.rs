@@ -3,8 +3,7 @@
 use crate::critical::{check_durations, Schedule};
 use crate::csr::build;
 use crate::error::{filled, with_capacity, GraphErr};
-use crate::heap::{ranks, ReadySet};
-use crate::topo::{find_cycle, group_levels, Levels};
+use crate::topo::{find_cycle, group_levels, kahn_ranked, Levels};
 use crate::validate::earliest_duplicate;
 
 /// Everything a planner needs about a DAG, from one pass over its edges.
@@ -23,7 +22,6 @@ struct NodeState {
     last_source: u32,
     level: u32,
     via: u32,
-    rank: u32,
 }
 
 /// Validates (as `validate`), then orders (as `topo_sort`), levels and, given durations,
@@ -46,7 +44,6 @@ pub fn analyze(
         });
     }
     let len = n as usize;
-    let (rank, by_rank) = ranks(n, priority)?;
     let mut state: Vec<NodeState> = with_capacity(len)?;
     for v in 0..len {
         state.push(NodeState {
@@ -55,24 +52,24 @@ pub fn analyze(
             last_source: u32::MAX,
             level: 0,
             via: u32::MAX,
-            rank: rank[v],
         });
     }
-    drop(rank);
     let zero: Vec<f64> = Vec::new();
     let dur: &[f64] = durations.unwrap_or(&zero);
     let timed = durations.is_some();
-    let mut ready = ReadySet::new(len)?;
-    for s in &state {
+    // Pass 1, breadth-first: the next node is known in advance, so the memory accesses of
+    // consecutive nodes overlap. It validates and does all per-edge work.
+    let mut fifo: Vec<u32> = with_capacity(len)?;
+    for (v, s) in state.iter().enumerate() {
         if s.deg == 0 {
-            ready.insert(s.rank);
+            fifo.push(v as u32);
         }
     }
-    let mut order: Vec<u32> = with_capacity(len)?;
     let mut repeated = false;
-    while let Some(r) = ready.pop_min() {
-        let u = by_rank[r as usize];
-        order.push(u);
+    let mut head = 0;
+    while head < fifo.len() {
+        let u = fifo[head];
+        head += 1;
         let from = state[u as usize];
         let next = from.level + 1;
         let finish = if timed {
@@ -93,17 +90,21 @@ pub fn analyze(
             }
             s.deg -= 1;
             if s.deg == 0 {
-                ready.insert(s.rank);
+                fifo.push(w);
             }
         }
     }
-    if repeated || order.len() < len {
+    if repeated || fifo.len() < len {
         earliest_duplicate(n, edges)?;
     }
-    if order.len() < len {
+    if fifo.len() < len {
         let deg: Vec<u32> = state.iter().map(|s| s.deg).collect();
         return Err(GraphErr::Cycle(find_cycle(n, edges, &deg)?));
     }
+    drop(fifo);
+    // Pass 2: the deterministic order, touching only in-degrees.
+    let mut deg = csr.in_degree.clone();
+    let order = kahn_ranked(n, &csr, &mut deg, priority, |_, _| {})?;
     let levels = group_levels(state.iter().map(|s| s.level).collect())?;
     let schedule = if timed {
         Some(backward(&csr, &order, &state, dur)?)
@@ -140,8 +141,9 @@ fn backward(
     for &u in order.iter().rev() {
         let mut bound = makespan;
         for &w in csr.row(u) {
-            if latest[w as usize] < bound {
-                bound = latest[w as usize];
+            let l = latest[w as usize];
+            if l < bound {
+                bound = l;
             }
         }
         latest[u as usize] = bound - durations[u as usize];

@@ -45,14 +45,34 @@ pub fn kahn_ranked<F: FnMut(u32, u32)>(
     priority: Option<&[f64]>,
     mut visit: F,
 ) -> Result<Vec<u32>, GraphErr> {
-    let (rank, by_rank) = ranks(n, priority)?;
     let mut ready = ReadySet::new(n as usize)?;
+    let mut order: Vec<u32> = with_capacity(n as usize)?;
+    if priority.is_none() {
+        // Ranks are the indices themselves.
+        for v in 0..n {
+            if deg[v as usize] == 0 {
+                ready.insert(v);
+            }
+        }
+        while let Some(u) = ready.pop_min() {
+            order.push(u);
+            for &w in csr.row(u) {
+                visit(u, w);
+                let d = &mut deg[w as usize];
+                *d -= 1;
+                if *d == 0 {
+                    ready.insert(w);
+                }
+            }
+        }
+        return Ok(order);
+    }
+    let (rank, by_rank) = ranks(n, priority)?;
     for v in 0..n {
         if deg[v as usize] == 0 {
             ready.insert(rank[v as usize]);
         }
     }
-    let mut order: Vec<u32> = with_capacity(n as usize)?;
     while let Some(r) = ready.pop_min() {
         let u = by_rank[r as usize];
         order.push(u);
