@@ -1,20 +1,57 @@
 /**
- * Baton orchestrates multi-step work for LLM agents: a goal becomes a plan (a DAG of tool-call
- * steps) that is validated, analysed and executed, in parallel where the graph allows.
+ * Baton orchestrates multi-step work for LLM agents: a plan (a DAG of tool-call steps) is
+ * validated, analysed by a WebAssembly graph core, and executed in parallel where the graph
+ * allows, with retries, timeouts, limits and a complete event history.
  *
- * This release ships the foundation: the WebAssembly graph core, under `@baton/baton/graph`
- * (validation with cycle paths, deterministic topological order, parallel levels, critical
- * path, transitive reduction, descendants and ancestors, cycle breaking). The orchestration
- * kernel builds on it.
+ * Start with {@linkcode createOrchestrator} and {@linkcode defineTool}; the graph core has its
+ * own entry point, `@baton/baton/graph`.
  *
- * @example The package version
+ * @example Run a plan
  * ```ts
- * import { VERSION } from "@baton/baton";
+ * import { createOrchestrator, defineTool } from "@baton/baton";
  * import assert from "node:assert/strict";
  *
- * assert.match(VERSION, /^\d+\.\d+\.\d+$/);
+ * const add = defineTool({
+ *   name: "math.add",
+ *   description: "Adds two numbers",
+ *   input: { type: "object", required: ["a", "b"], properties: { a: { type: "number" }, b: { type: "number" } } },
+ *   run: ({ a, b }: { a: number; b: number }) => a + b,
+ * });
+ * const baton = createOrchestrator({ tools: [add] });
+ * const run = baton.run({
+ *   goal: "Add up",
+ *   steps: [
+ *     { id: "x", tool: "math.add", input: { a: 1, b: 2 } },
+ *     { id: "y", tool: "math.add", input: { a: "${{ steps.x.output }}", b: 10 }, dependsOn: ["x"] },
+ *   ],
+ * });
+ * assert.equal((await run.result).output, 13);
  * ```
  *
  * @module
  */
 export { VERSION } from "./version.ts";
+export * from "./preset.ts";
+export * from "./core/kernel.ts";
+export * from "./core/tool.ts";
+export * from "./core/plan.ts";
+export * from "./core/normalize_plan.ts";
+export * from "./core/input_guard.ts";
+export * from "./core/json_schema.ts";
+export * from "./core/references.ts";
+export * from "./core/errors.ts";
+export * from "./core/events.ts";
+export * from "./core/step_state.ts";
+export * from "./core/limits.ts";
+export * from "./core/clock.ts";
+export * from "./core/store.ts";
+export * from "./core/scheduler.ts";
+export * from "./core/plugin.ts";
+export * from "./core/run_result.ts";
+export * from "./core/run_history.ts";
+export * from "./core/canonical_json.ts";
+export * from "./plugins/schedulers/sequential_scheduler.ts";
+export * from "./plugins/schedulers/parallel_scheduler.ts";
+export * from "./plugins/schedulers/priority_scheduler.ts";
+export * from "./plugins/schedulers/critical_path_scheduler.ts";
+export * from "./plugins/stores/memory_store.ts";

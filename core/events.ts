@@ -1,0 +1,36 @@
+/** The kinds of event a run records. */
+export type RunEventType =
+  | "run.started"
+  | "plan.created"
+  | "step.ready"
+  | "step.started"
+  | "step.completed"
+  | "step.failed"
+  | "step.retrying"
+  | "step.skipped"
+  | "tool.progress"
+  | "loop.detected"
+  | "limit.exceeded"
+  | "checkpoint.saved"
+  | "run.completed"
+  | "run.failed"
+  | "run.stopped"
+  | "run.cancelled";
+
+/** How much an event matters to someone watching. */
+export type EventImpact = "info" | "progress" | "warning" | "error";
+
+/** One entry of a run's history; the run's state is a fold over them. */
+export interface RunEvent {
+  /** Position in the run's log: 1, 2, 3, ... without gaps. */
+  readonly seq: number;
+  readonly runId: string;
+  readonly type: RunEventType;
+  /** Milliseconds since the epoch, from the run's clock. */
+  readonly ts: number;
+  readonly stepId?: string;
+  readonly planVersion: number;
+  /** Plain JSON only. */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly impact: EventImpact;
+}

@@ -1,0 +1,97 @@
+// The one translator between plans and the graph core's integer arrays.
+import { analyzeDag, ancestors, descendants, GraphError } from "../graph-wasm/mod.ts";
+import { CycleError } from "./errors.ts";
+
+/** The shape of a plan the graph core needs. */
+export interface PlanShape {
+  /** Step ids, in plan order. */
+  readonly ids: readonly string[];
+  /** For each step (same order), the ids it depends on, all known. */
+  readonly dependsOn: readonly (readonly string[])[];
+  /** Estimated duration of each step. */
+  readonly estimateMs: readonly number[];
+  /** Priority of each step. */
+  readonly priority: readonly number[];
+}
+
+/** What the graph core says about a plan. */
+export interface PlanGraph {
+  readonly order: string[];
+  readonly levels: string[][];
+  readonly criticalPath: string[];
+  readonly makespanMs: number;
+  readonly slackMs: Record<string, number>;
+}
+
+function edgesOf(shape: PlanShape, index: ReadonlyMap<string, number>): Uint32Array {
+  let m = 0;
+  for (const deps of shape.dependsOn) m += deps.length;
+  const edges = new Uint32Array(2 * m);
+  let k = 0;
+  shape.dependsOn.forEach((deps, to) => {
+    for (const dep of deps) {
+      edges[k++] = index.get(dep)!;
+      edges[k++] = to;
+    }
+  });
+  return edges;
+}
+
+const indexOf = (ids: readonly string[]) => new Map(ids.map((id, i) => [id, i]));
+
+/**
+ * Validates and analyses a plan's dependency graph in one WebAssembly call.
+ * @throws {CycleError} With the step ids of the cycle.
+ */
+export function analyzePlanGraph(shape: PlanShape): PlanGraph {
+  const index = indexOf(shape.ids);
+  const edges = edgesOf(shape, index);
+  const id = (i: number) => shape.ids[i]!;
+  try {
+    const { order, levels, schedule } = analyzeDag(shape.ids.length, edges, {
+      durations: shape.estimateMs,
+      priority: shape.priority,
+    });
+    const s = schedule!;
+    const slackMs: Record<string, number> = {};
+    shape.ids.forEach((stepId, i) => (slackMs[stepId] = s.slack[i]!));
+    const byLevel: string[][] = [];
+    for (let k = 0; k < levels.depth; k++) {
+      byLevel.push(Array.from(levels.nodes.subarray(levels.offsets[k], levels.offsets[k + 1]), id));
+    }
+    return {
+      order: Array.from(order, id),
+      levels: byLevel,
+      criticalPath: Array.from(s.path, id),
+      makespanMs: s.makespan,
+      slackMs,
+    };
+  } catch (error) {
+    if (
+      error instanceof GraphError && (error.problem === "cycle" || error.problem === "self-loop")
+    ) {
+      throw new CycleError(error.nodes.map(id), { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Step ids that depend, directly or not, on any of `stepIds` (not including them). */
+export function dependentsOf(shape: PlanShape, stepIds: readonly string[]): string[] {
+  const index = indexOf(shape.ids);
+  const seeds = stepIds.map((s) => index.get(s)!);
+  return Array.from(
+    descendants(shape.ids.length, edgesOf(shape, index), seeds),
+    (i) => shape.ids[i]!,
+  );
+}
+
+/** Step ids that any of `stepIds` depends on, directly or not. */
+export function dependenciesOf(shape: PlanShape, stepIds: readonly string[]): string[] {
+  const index = indexOf(shape.ids);
+  const seeds = stepIds.map((s) => index.get(s)!);
+  return Array.from(
+    ancestors(shape.ids.length, edgesOf(shape, index), seeds),
+    (i) => shape.ids[i]!,
+  );
+}

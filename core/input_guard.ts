@@ -1,0 +1,124 @@
+import { PlanError } from "./errors.ts";
+
+/** Hard caps on untrusted plan input, checked before anything else looks at it. */
+export interface InputCaps {
+  /**
+   * Largest input in bytes (UTF-8 text, or the JSON size of an object).
+   * @default {4_000_000}
+   */
+  readonly maxBytes?: number;
+  /**
+   * Deepest nesting of objects and arrays.
+   * @default {64}
+   */
+  readonly maxDepth?: number;
+  /**
+   * Most object keys and array items in total.
+   * @default {500_000}
+   */
+  readonly maxKeys?: number;
+}
+
+/** The defaults of {@linkcode InputCaps}. */
+export const DEFAULT_INPUT_CAPS: Required<InputCaps> = {
+  maxBytes: 4_000_000,
+  maxDepth: 64,
+  maxKeys: 500_000,
+};
+
+/** Keys that could reach or replace an object's prototype. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Checks untrusted input before use: only JSON values (plain objects, arrays, strings, finite
+ * numbers, booleans, null; `undefined` fields count as absent), no `__proto__`,
+ * `constructor` or `prototype` keys, and within the caps. Walks iteratively, so a 10,000-deep
+ * nesting is refused without exhausting the stack. Returns the value's approximate JSON size.
+ *
+ * @param value The input.
+ * @param caps The caps.
+ * @param root The path of the value, for errors.
+ * @returns The approximate JSON size in bytes.
+ * @throws {PlanError} With the path of the first offending field.
+ *
+ * @example Refusing a prototype key
+ * ```ts
+ * import { guardInput, PlanError } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const hostile = JSON.parse('{"steps": [{"__proto__": {"polluted": true}}]}');
+ * assert.throws(() => guardInput(hostile), PlanError);
+ * assert.equal(({} as Record<string, unknown>).polluted, undefined);
+ * ```
+ */
+export function guardInput(value: unknown, caps: InputCaps = {}, root = ""): number {
+  const maxBytes = caps.maxBytes ?? DEFAULT_INPUT_CAPS.maxBytes;
+  const maxDepth = caps.maxDepth ?? DEFAULT_INPUT_CAPS.maxDepth;
+  const maxKeys = caps.maxKeys ?? DEFAULT_INPUT_CAPS.maxKeys;
+  let bytes = 0;
+  let keys = 0;
+  const stack: Array<[unknown, string, number]> = [[value, root, 0]];
+  const join = (path: string, key: string) => (path === "" ? key : `${path}.${key}`);
+  while (stack.length > 0) {
+    const [item, path, depth] = stack.pop()!;
+    if (item === null || typeof item === "boolean") {
+      bytes += 5;
+    } else if (typeof item === "number") {
+      if (!Number.isFinite(item)) {
+        throw new PlanError(`Expected a finite number, got ${item}`, { path });
+      }
+      bytes += 8;
+    } else if (typeof item === "string") {
+      bytes += item.length + 2;
+    } else if (typeof item === "object") {
+      if (depth >= maxDepth) {
+        throw new PlanError(`Nested deeper than ${maxDepth} levels`, { path });
+      }
+      if (Array.isArray(item)) {
+        keys += item.length;
+        bytes += 2 + item.length;
+        checkCounts(keys, bytes, maxKeys, maxBytes, root);
+        for (let i = item.length - 1; i >= 0; i--) {
+          stack.push([item[i], `${path}[${i}]`, depth + 1]);
+        }
+      } else {
+        const proto = Object.getPrototypeOf(item);
+        if (proto !== Object.prototype && proto !== null) {
+          throw new PlanError("Expected a plain object", { path });
+        }
+        const entries = Object.keys(item);
+        keys += entries.length;
+        bytes += 2;
+        checkCounts(keys, bytes, maxKeys, maxBytes, root);
+        for (let i = entries.length - 1; i >= 0; i--) {
+          const key = entries[i]!;
+          if (FORBIDDEN_KEYS.has(key)) {
+            throw new PlanError(`The key "${key}" is not allowed`, { path: join(path, key) });
+          }
+          const child = (item as Record<string, unknown>)[key];
+          if (child === undefined) continue;
+          bytes += key.length + 4;
+          stack.push([child, join(path, key), depth + 1]);
+        }
+        // JSON.parse turns "__proto__" into an own key; it is caught above. An object literal
+        // can hide one behind its prototype instead:
+        if (proto === Object.prototype && Object.hasOwn(item, "__proto__")) {
+          throw new PlanError('The key "__proto__" is not allowed', {
+            path: join(path, "__proto__"),
+          });
+        }
+      }
+    } else {
+      throw new PlanError(`Expected a JSON value, got ${typeof item}`, { path });
+    }
+    checkCounts(keys, bytes, maxKeys, maxBytes, root);
+  }
+  return bytes;
+}
+
+function checkCounts(keys: number, bytes: number, maxKeys: number, maxBytes: number, root: string) {
+  if (keys > maxKeys) {
+    throw new PlanError(`Holds more than ${maxKeys} keys and items`, { path: root });
+  }
+  if (bytes > maxBytes) throw new PlanError(`Larger than ${maxBytes} bytes`, { path: root });
+}

@@ -1,0 +1,193 @@
+/**
+ * The JSON Schema subset Baton checks tool inputs and outputs against: `type` (one or a list),
+ * `properties`, `required`, `additionalProperties` (boolean or schema), `items`, `enum`,
+ * `const`, `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `minLength`,
+ * `maxLength`, `pattern`, `minItems`, `maxItems`, `anyOf`, `oneOf` and `description`.
+ */
+export interface JsonSchema {
+  readonly type?: JsonType | readonly JsonType[];
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly additionalProperties?: boolean | JsonSchema;
+  readonly items?: JsonSchema;
+  readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly anyOf?: readonly JsonSchema[];
+  readonly oneOf?: readonly JsonSchema[];
+  readonly description?: string;
+}
+
+/** The JSON types a schema can name. */
+export type JsonType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "null";
+
+/** Options of {@linkcode checkSchema}. */
+export interface CheckSchemaOptions {
+  /** Values for which this returns true pass unchecked (such as unresolved references). */
+  readonly skip?: (value: unknown) => boolean;
+}
+
+/** One way a value fails its schema. */
+export interface SchemaIssue {
+  /** Where, relative to the checked value's own path: `input.url`, `input.items[2]`. */
+  readonly path: string;
+  /** What is wrong. */
+  readonly message: string;
+}
+
+function typeOf(value: unknown): JsonType | "other" {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  switch (typeof value) {
+    case "string":
+      return "string";
+    case "boolean":
+      return "boolean";
+    case "number":
+      return Number.isFinite(value) ? (Number.isInteger(value) ? "integer" : "number") : "other";
+    case "object":
+      return "object";
+    default:
+      return "other";
+  }
+}
+
+function matchesType(value: unknown, type: JsonType): boolean {
+  const actual = typeOf(value);
+  return actual === type || (type === "number" && actual === "integer");
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Checks a value against a schema and returns the first issue, or `undefined` when it fits.
+ *
+ * @param schema The schema.
+ * @param value The value to check.
+ * @param path The value's path, used as the prefix of the issue's path.
+ * @param options Values to skip.
+ * @returns The first issue found, depth first, or `undefined`.
+ *
+ * @example A missing field is named
+ * ```ts
+ * import { checkSchema } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const schema = { type: "object", required: ["path"], properties: { path: { type: "string" } } } as const;
+ * assert.equal(checkSchema(schema, { path: "a.txt" }, "input"), undefined);
+ * assert.deepEqual(checkSchema(schema, {}, "input"), {
+ *   path: "input.path",
+ *   message: "Required field is missing",
+ * });
+ * ```
+ */
+export function checkSchema(
+  schema: JsonSchema,
+  value: unknown,
+  path: string,
+  options: CheckSchemaOptions = {},
+): SchemaIssue | undefined {
+  if (options.skip?.(value)) return undefined;
+  const issue = (message: string, at = path): SchemaIssue => ({ path: at, message });
+  if (schema.type !== undefined) {
+    const types = typeof schema.type === "string" ? [schema.type] : schema.type;
+    if (!types.some((t) => matchesType(value, t as JsonType))) {
+      const actual = typeOf(value);
+      return issue(
+        `Expected ${types.join(" or ")}, got ${actual === "other" ? String(value) : actual}`,
+      );
+    }
+  }
+  if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) {
+    return issue(`Expected ${JSON.stringify(schema.const)}`);
+  }
+  if (schema.enum !== undefined) {
+    const text = JSON.stringify(value);
+    if (!schema.enum.some((e) => JSON.stringify(e) === text)) {
+      return issue(`Expected one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
+    }
+  }
+  if (typeof value === "number") {
+    if (schema.minimum !== undefined && value < schema.minimum) {
+      return issue(`Must be at least ${schema.minimum}, got ${value}`);
+    }
+    if (schema.maximum !== undefined && value > schema.maximum) {
+      return issue(`Must be at most ${schema.maximum}, got ${value}`);
+    }
+    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) {
+      return issue(`Must be more than ${schema.exclusiveMinimum}, got ${value}`);
+    }
+    if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) {
+      return issue(`Must be less than ${schema.exclusiveMaximum}, got ${value}`);
+    }
+  }
+  if (typeof value === "string") {
+    if (schema.minLength !== undefined && value.length < schema.minLength) {
+      return issue(`Must be at least ${schema.minLength} characters long`);
+    }
+    if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+      return issue(`Must be at most ${schema.maxLength} characters long`);
+    }
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
+      return issue(`Must match the pattern ${schema.pattern}`);
+    }
+  }
+  if (Array.isArray(value)) {
+    if (schema.minItems !== undefined && value.length < schema.minItems) {
+      return issue(`Must hold at least ${schema.minItems} items`);
+    }
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
+      return issue(`Must hold at most ${schema.maxItems} items`);
+    }
+    if (schema.items !== undefined) {
+      for (let i = 0; i < value.length; i++) {
+        const found = checkSchema(schema.items, value[i], `${path}[${i}]`, options);
+        if (found) return found;
+      }
+    }
+  }
+  if (isPlainObject(value)) {
+    for (const key of schema.required ?? []) {
+      if (!Object.hasOwn(value, key) || value[key] === undefined) {
+        return issue("Required field is missing", `${path}.${key}`);
+      }
+    }
+    const properties = schema.properties ?? {};
+    for (const key of Object.keys(value)) {
+      const sub = Object.hasOwn(properties, key) ? properties[key] : undefined;
+      if (sub !== undefined) {
+        const found = checkSchema(sub, value[key], `${path}.${key}`, options);
+        if (found) return found;
+      } else if (schema.additionalProperties === false) {
+        return issue("Unknown field", `${path}.${key}`);
+      } else if (typeof schema.additionalProperties === "object") {
+        const found = checkSchema(
+          schema.additionalProperties,
+          value[key],
+          `${path}.${key}`,
+          options,
+        );
+        if (found) return found;
+      }
+    }
+  }
+  if (
+    schema.anyOf !== undefined && !schema.anyOf.some((s) => !checkSchema(s, value, path, options))
+  ) {
+    return issue("Matches none of the allowed shapes");
+  }
+  if (schema.oneOf !== undefined) {
+    const matches = schema.oneOf.filter((s) => !checkSchema(s, value, path, options)).length;
+    if (matches !== 1) return issue(`Must match exactly one allowed shape, matches ${matches}`);
+  }
+  return undefined;
+}

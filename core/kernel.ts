@@ -1,0 +1,145 @@
+import { type Clock, systemClock } from "./clock.ts";
+import { PluginError } from "./errors.ts";
+import type { RunEvent } from "./events.ts";
+import { type Limits, resolveLimits } from "./limits.ts";
+import { normalizePlan, type PlanCaps } from "./normalize_plan.ts";
+import type { PlanInput } from "./plan.ts";
+import { registerPlugins } from "./plugin.ts";
+import { RunHistory } from "./run_history.ts";
+import { RunLoop } from "./run_loop.ts";
+import type { RunResult } from "./run_result.ts";
+import type { Plan } from "./plan.ts";
+import type { Tool } from "./tool.ts";
+
+/** What the kernel is built from; every slot must be filled (the preset fills defaults). */
+export interface KernelOptions {
+  /** The tools plans may call. */
+  readonly tools: readonly Tool[];
+  /** Plugins: exactly one scheduler and one store. */
+  readonly plugins: readonly unknown[];
+  /** Default limits of every run. */
+  readonly limits?: Limits;
+  /** Caps on plan input. */
+  readonly caps?: PlanCaps;
+  /** The clock. @default {systemClock} */
+  readonly clock?: Clock;
+}
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Values `${{ context.KEY }}` references read. */
+  readonly context?: Readonly<Record<string, unknown>>;
+  /** Limits of this run, over the orchestrator's. */
+  readonly limits?: Limits;
+  /** The run's id. @default {a random UUID} */
+  readonly runId?: string;
+}
+
+/** A run in progress. */
+export interface RunHandle {
+  /** The run's id. */
+  readonly id: string;
+  /** The validated plan being run. */
+  readonly plan: Plan;
+  /** Resolves when the run has ended, however it ended (limits and failures included). */
+  readonly result: Promise<RunResult>;
+  /** Every event of the run from the first, live until it ends. */
+  events(): AsyncIterable<RunEvent>;
+  /** Stops the run: running steps are aborted, the result keeps what was done. */
+  cancel(reason?: string): void;
+}
+
+/** The orchestrator: runs plans with its tools, scheduler, store and limits. */
+export interface Orchestrator {
+  /** The tools, by name. */
+  readonly tools: ReadonlyMap<string, Tool>;
+  /**
+   * Validates a plan and starts running it. A plan with any error throws here and runs nothing.
+   * @throws {PlanError} With the path of the bad field.
+   */
+  run(plan: PlanInput, options?: RunOptions): RunHandle;
+  /** Queries over a run's recorded history. */
+  history(runId: string): RunHistory;
+}
+
+/**
+ * Builds an orchestrator from explicit parts. Most callers want `createOrchestrator`, which
+ * fills in default plugins.
+ *
+ * @param options Tools, plugins (one scheduler, one store), limits and clock.
+ * @returns The orchestrator.
+ * @throws {PluginError} When a plugin is invalid or a slot is empty.
+ * @throws {TypeError} When two tools share a name.
+ *
+ * @example A kernel with explicit plugins
+ * ```ts
+ * import { createKernel, memoryStore, sequentialScheduler } from "@baton/baton";
+ *
+ * const kernel = createKernel({ tools: [], plugins: [sequentialScheduler(), memoryStore()] });
+ * ```
+ */
+export function createKernel(options: KernelOptions): Orchestrator {
+  const slots = registerPlugins(options.plugins);
+  if (slots.scheduler === undefined) {
+    throw new PluginError("No scheduler plugin was given", { plugin: "scheduler" });
+  }
+  if (slots.store === undefined) {
+    throw new PluginError("No store plugin was given", { plugin: "store" });
+  }
+  const scheduler = slots.scheduler;
+  const store = slots.store;
+  const tools = new Map<string, Tool>();
+  for (const tool of options.tools) {
+    if (tools.has(tool.name)) throw new TypeError(`Two tools are named "${tool.name}"`);
+    tools.set(tool.name, tool);
+  }
+  const baseLimits = resolveLimits(options.limits);
+  const clock = options.clock ?? systemClock;
+
+  function run(input: PlanInput, runOptions: RunOptions = {}): RunHandle {
+    const plan = normalizePlan(input, { tools, ...(options.caps ? { caps: options.caps } : {}) });
+    const limits = resolveLimits({ ...baseLimits, ...runOptions.limits });
+    const runId = runOptions.runId ?? crypto.randomUUID();
+    const listeners = new Set<() => void>();
+    let finished = false;
+    const loop = new RunLoop({
+      runId,
+      plan,
+      tools,
+      scheduler,
+      store,
+      limits,
+      clock,
+      context: Object.freeze({ ...(runOptions.context ?? {}) }),
+      onEvent: () => {
+        for (const wake of listeners) wake();
+        listeners.clear();
+      },
+    });
+    const result = loop.done.finally(() => {
+      finished = true;
+      for (const wake of listeners) wake();
+      listeners.clear();
+    });
+    async function* events(): AsyncGenerator<RunEvent> {
+      let after = 0;
+      for (;;) {
+        const wasFinished = finished;
+        const batch = await store.read(runId, { afterSeq: after });
+        for (const event of batch) yield event;
+        after += batch.length;
+        if (wasFinished && batch.length === 0) return;
+        if (batch.length === 0) await new Promise<void>((wake) => listeners.add(wake));
+      }
+    }
+    return {
+      id: runId,
+      plan,
+      result,
+      events,
+      cancel: (reason = "Cancelled by the caller") => loop.cancel(reason),
+    };
+  }
+
+  return { tools, run, history: (runId) => new RunHistory(store, runId) };
+}

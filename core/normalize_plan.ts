@@ -1,0 +1,347 @@
+import { CycleError, PlanError } from "./errors.ts";
+import { analyzePlanGraph } from "./graph.ts";
+import { guardInput, type InputCaps } from "./input_guard.ts";
+import { checkSchema } from "./json_schema.ts";
+import type { Plan, PlanInput, Step } from "./plan.ts";
+import { findReferences } from "./references.ts";
+import type { Tool } from "./tool.ts";
+
+/** Caps on plan input; a large legitimate plan raises them. */
+export interface PlanCaps extends InputCaps {
+  /**
+   * Most steps in one plan.
+   * @default {10_000}
+   */
+  readonly maxSteps?: number;
+  /**
+   * Most dependencies in one plan.
+   * @default {200_000}
+   */
+  readonly maxDependencies?: number;
+}
+
+/** Options of {@linkcode normalizePlan}. */
+export interface NormalizePlanOptions {
+  /** The tools steps may call, by name. */
+  readonly tools: ReadonlyMap<string, Tool>;
+  /** Caps on the input. */
+  readonly caps?: PlanCaps;
+  /** The version to give the plan. @default {1} */
+  readonly version?: number;
+  /** The plan this one replaces. */
+  readonly parent?: { readonly id: string; readonly version: number };
+}
+
+const PLAN_KEYS = new Set(["goal", "steps", "output", "id"]);
+const STEP_KEYS = new Set([
+  "id",
+  "tool",
+  "input",
+  "dependsOn",
+  "priority",
+  "retry",
+  "timeoutMs",
+  "estimateMs",
+  "checkpoint",
+  "title",
+]);
+const RETRY_KEYS = new Set(["max", "backoffMs", "maxBackoffMs"]);
+const STEP_ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function closed(value: Obj, allowed: ReadonlySet<string>, path: string): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.has(key) && value[key] !== undefined) {
+      const hint = [...allowed].join(", ");
+      throw new PlanError(`Unknown field "${key}" (allowed: ${hint})`, {
+        path: path === "" ? key : `${path}.${key}`,
+      });
+    }
+  }
+}
+
+function num(value: unknown, path: string, rule: { min?: number; integer?: boolean }): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new PlanError(`Expected a number, got ${JSON.stringify(value)}`, { path });
+  }
+  if (rule.integer && !Number.isInteger(value)) {
+    throw new PlanError(`Expected a whole number, got ${value}`, { path });
+  }
+  if (rule.min !== undefined && value < rule.min) {
+    throw new PlanError(`Must be at least ${rule.min}, got ${value}`, { path });
+  }
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function copyJson<T>(value: T): T {
+  return value === undefined ? value : JSON.parse(JSON.stringify(value));
+}
+
+/**
+ * Turns untrusted plan input (from code, JSON or YAML) into an immutable, validated `Plan`.
+ *
+ * Checks run in order, each with a hard cap, before anything can run: size, nesting depth and
+ * key count, forbidden keys (`__proto__`, `constructor`, `prototype`), the closed plan schema,
+ * step ids, known tools, each input against its tool's JSON Schema (values holding references
+ * are checked after they are resolved), references (well-formed, to known steps that are
+ * dependencies of the step, directly or not), then the graph in WebAssembly (cycles with their
+ * path, the step and dependency caps). The plan gets its order, levels, critical path and
+ * estimated duration.
+ *
+ * @param input The plan input.
+ * @param options The tools, caps and version.
+ * @returns The plan, deeply frozen.
+ * @throws {PlanError} With the path of the first bad field; a `CycleError` for a cycle.
+ *
+ * @example A two-step plan
+ * ```ts
+ * import { defineTool, normalizePlan } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const echo = defineTool({
+ *   name: "echo",
+ *   description: "Returns its input",
+ *   input: { type: "object" },
+ *   run: (input) => input,
+ * });
+ * const plan = normalizePlan({
+ *   goal: "Say hello twice",
+ *   steps: [
+ *     { id: "a", tool: "echo", input: { text: "hello" }, estimateMs: 10 },
+ *     { id: "b", tool: "echo", input: { again: "${{ steps.a.output.text }}" }, dependsOn: ["a"], estimateMs: 5 },
+ *   ],
+ * }, { tools: new Map([["echo", echo]]) });
+ * assert.deepEqual(plan.order, ["a", "b"]);
+ * assert.equal(plan.estimatedDurationMs, 15);
+ * assert.equal(plan.output, "b");
+ * ```
+ */
+export function normalizePlan(input: unknown, options: NormalizePlanOptions): Plan {
+  const caps = options.caps ?? {};
+  const maxSteps = caps.maxSteps ?? 10_000;
+  const maxDependencies = caps.maxDependencies ?? 200_000;
+  guardInput(input, caps);
+  if (!isObject(input)) {
+    throw new PlanError("A plan must be an object with goal and steps", { path: "" });
+  }
+  closed(input, PLAN_KEYS, "");
+  const raw = input as Partial<PlanInput> & Obj;
+  if (typeof raw.goal !== "string" || raw.goal.trim() === "") {
+    throw new PlanError("Expected a non-empty string", { path: "goal" });
+  }
+  if (raw.id !== undefined && (typeof raw.id !== "string" || !STEP_ID.test(raw.id))) {
+    throw new PlanError("Expected a plan id made of letters, digits, _, - and .", { path: "id" });
+  }
+  if (!Array.isArray(raw.steps) || raw.steps.length === 0) {
+    throw new PlanError("Expected a non-empty list of steps", { path: "steps" });
+  }
+  if (raw.steps.length > maxSteps) {
+    throw new PlanError(
+      `The plan has ${raw.steps.length} steps, more than the cap of ${maxSteps} (raise caps.maxSteps for a larger plan)`,
+      { path: "steps" },
+    );
+  }
+  const seen = new Map<string, number>();
+  const steps: Step[] = [];
+  const stepRefs: ReturnType<typeof findReferences>[] = [];
+  let dependencyCount = 0;
+  raw.steps.forEach((value: unknown, i: number) => {
+    const at = `steps[${i}]`;
+    if (!isObject(value)) throw new PlanError("Expected a step object", { path: at });
+    closed(value, STEP_KEYS, at);
+    const s = value as Obj;
+    if (typeof s.id !== "string" || !STEP_ID.test(s.id)) {
+      throw new PlanError(
+        `Expected a step id: a letter or _, then letters, digits, _, - or . (128 at most), got ${
+          JSON.stringify(s.id)
+        }`,
+        { path: `${at}.id` },
+      );
+    }
+    if (seen.has(s.id)) {
+      throw new PlanError(`Duplicate step id "${s.id}" (first used by steps[${seen.get(s.id)}])`, {
+        path: `${at}.id`,
+      });
+    }
+    seen.set(s.id, i);
+    if (typeof s.tool !== "string") {
+      throw new PlanError("Expected a tool name", { path: `${at}.tool` });
+    }
+    const tool = options.tools.get(s.tool);
+    if (tool === undefined) {
+      const known = [...options.tools.keys()].sort().join(", ") || "none";
+      throw new PlanError(`Unknown tool "${s.tool}" (known: ${known})`, { path: `${at}.tool` });
+    }
+    const stepInput = s.input === undefined ? {} : s.input;
+    if (!isObject(stepInput)) throw new PlanError("Expected an object", { path: `${at}.input` });
+    let dependsOn: string[] = [];
+    if (s.dependsOn !== undefined) {
+      if (!Array.isArray(s.dependsOn)) {
+        throw new PlanError("Expected a list of step ids", { path: `${at}.dependsOn` });
+      }
+      s.dependsOn.forEach((d, k) => {
+        if (typeof d !== "string") {
+          throw new PlanError("Expected a step id", { path: `${at}.dependsOn[${k}]` });
+        }
+      });
+      dependsOn = [...new Set(s.dependsOn as string[])];
+    }
+    dependencyCount += dependsOn.length;
+    if (dependencyCount > maxDependencies) {
+      throw new PlanError(
+        `The plan has more than ${maxDependencies} dependencies (raise caps.maxDependencies)`,
+        { path: `${at}.dependsOn` },
+      );
+    }
+    let retry = { max: 0, backoffMs: 100, maxBackoffMs: 30_000 };
+    if (s.retry !== undefined) {
+      if (!isObject(s.retry)) {
+        throw new PlanError("Expected { max, backoffMs? }", { path: `${at}.retry` });
+      }
+      closed(s.retry, RETRY_KEYS, `${at}.retry`);
+      retry = {
+        max: num(s.retry.max, `${at}.retry.max`, { min: 0, integer: true }),
+        backoffMs: s.retry.backoffMs === undefined
+          ? 100
+          : num(s.retry.backoffMs, `${at}.retry.backoffMs`, { min: 0 }),
+        maxBackoffMs: s.retry.maxBackoffMs === undefined
+          ? 30_000
+          : num(s.retry.maxBackoffMs, `${at}.retry.maxBackoffMs`, { min: 0 }),
+      };
+    }
+    if (s.checkpoint !== undefined && typeof s.checkpoint !== "boolean") {
+      throw new PlanError("Expected true or false", { path: `${at}.checkpoint` });
+    }
+    if (s.title !== undefined && typeof s.title !== "string") {
+      throw new PlanError("Expected a string", { path: `${at}.title` });
+    }
+    const refs = findReferences(stepInput, `${at}.input`);
+    const issue = checkSchema(tool.input, stepInput, `${at}.input`, {
+      skip: (v) => typeof v === "string" && v.includes("${{"),
+    });
+    if (issue) {
+      throw new PlanError(`${issue.message} (input of tool "${tool.name}")`, { path: issue.path });
+    }
+    steps.push({
+      id: s.id,
+      tool: s.tool,
+      input: copyJson(stepInput),
+      dependsOn,
+      priority: s.priority === undefined ? 0 : num(s.priority, `${at}.priority`, {}),
+      retry,
+      timeoutMs: s.timeoutMs === undefined
+        ? tool.timeoutMs
+        : num(s.timeoutMs, `${at}.timeoutMs`, { min: 1 }),
+      estimateMs: s.estimateMs === undefined
+        ? 0
+        : num(s.estimateMs, `${at}.estimateMs`, { min: 0 }),
+      checkpoint: s.checkpoint === true,
+      title: s.title as string | undefined,
+      reads: [...new Set(refs.filter((r) => r.ref.source === "steps").map((r) => r.ref.name))],
+    });
+    stepRefs.push(refs);
+  });
+  stepRefs.forEach((refs) => {
+    for (const { ref, at: where } of refs) {
+      if (ref.source === "steps" && !seen.has(ref.name)) {
+        throw new PlanError(`Reference to unknown step "${ref.name}"`, { path: where });
+      }
+    }
+  });
+  steps.forEach((step, i) => {
+    step.dependsOn.forEach((dep, k) => {
+      if (!seen.has(dep)) {
+        throw new PlanError(`Step "${step.id}" depends on unknown step "${dep}"`, {
+          path: `steps[${i}].dependsOn[${k}]`,
+        });
+      }
+    });
+  });
+  const graph = analyzeWithPaths(steps, seen);
+  checkReferencesAreDependencies(steps, stepRefs);
+  let output: string | undefined;
+  if (raw.output !== undefined) {
+    if (typeof raw.output !== "string" || !seen.has(raw.output)) {
+      throw new PlanError(`Expected the id of a step, got ${JSON.stringify(raw.output)}`, {
+        path: "output",
+      });
+    }
+    output = raw.output;
+  } else {
+    const depended = new Set(steps.flatMap((s) => s.dependsOn));
+    output = [...steps].reverse().find((s) => !depended.has(s.id))?.id;
+  }
+  return deepFreeze({
+    id: (raw.id as string | undefined) ?? crypto.randomUUID(),
+    version: options.version ?? 1,
+    goal: raw.goal,
+    steps,
+    output,
+    checkpoints: steps.filter((s) => s.checkpoint).map((s) => s.id),
+    estimatedDurationMs: graph.makespanMs,
+    criticalPath: graph.criticalPath,
+    slackMs: graph.slackMs,
+    levels: graph.levels,
+    order: graph.order,
+    parent: options.parent,
+  });
+}
+
+function analyzeWithPaths(steps: Step[], index: ReadonlyMap<string, number>) {
+  try {
+    return analyzePlanGraph({
+      ids: steps.map((s) => s.id),
+      dependsOn: steps.map((s) => s.dependsOn),
+      estimateMs: steps.map((s) => s.estimateMs),
+      priority: steps.map((s) => s.priority),
+    });
+  } catch (error) {
+    if (error instanceof CycleError) {
+      // Point at the dependency list of the cycle's first step.
+      const at = index.get(error.cycle[0]!);
+      throw new CycleError(error.cycle, { path: `steps[${at}].dependsOn`, cause: error.cause });
+    }
+    throw error;
+  }
+}
+
+/** Every step a step's input reads must be a dependency of it, directly or not. */
+function checkReferencesAreDependencies(
+  steps: readonly Step[],
+  refs: readonly ReturnType<typeof findReferences>[],
+): void {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const stamp = new Map<string, number>();
+  steps.forEach((step, i) => {
+    for (const target of step.reads) {
+      if (step.dependsOn.includes(target)) continue;
+      // Depth-first over dependencies, stopping at the target.
+      const stack = [...step.dependsOn];
+      let found = false;
+      while (stack.length > 0 && !found) {
+        const id = stack.pop()!;
+        if (stamp.get(id) === i) continue;
+        stamp.set(id, i);
+        if (id === target) found = true;
+        else stack.push(...byId.get(id)!.dependsOn);
+      }
+      if (!found) {
+        const where = refs[i]!.find((r) => r.ref.source === "steps" && r.ref.name === target)!;
+        throw new PlanError(
+          `Step "${step.id}" reads the output of "${target}", which is not among its dependencies (add it to dependsOn)`,
+          { path: where.at },
+        );
+      }
+    }
+  });
+}

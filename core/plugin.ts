@@ -1,0 +1,73 @@
+import { PluginError } from "./errors.ts";
+import type { Scheduler } from "./scheduler.ts";
+import type { HistoryStore } from "./store.ts";
+
+/** Any plugin the kernel loads; today's kinds are schedulers and stores. */
+export type Plugin = Scheduler | HistoryStore;
+
+const HOOKS: Readonly<Record<Plugin["kind"], readonly string[]>> = {
+  scheduler: ["select"],
+  store: ["append", "read", "runs"],
+};
+
+/** The plugins of an orchestrator, one per slot, checked at registration. */
+export interface PluginSlots {
+  readonly scheduler: Scheduler | undefined;
+  readonly store: HistoryStore | undefined;
+}
+
+/**
+ * Checks plugins and sorts them into slots: each must be an object with a string `name`, a
+ * known `kind` and that kind's hooks; names are unique; a slot holds one plugin.
+ *
+ * @param plugins The plugins, in registration order.
+ * @returns The slots.
+ * @throws {PluginError} Naming the plugin at fault.
+ *
+ * @example Two schedulers are refused
+ * ```ts
+ * import { parallelScheduler, PluginError, registerPlugins, sequentialScheduler } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => registerPlugins([parallelScheduler(), sequentialScheduler()]), PluginError);
+ * ```
+ */
+export function registerPlugins(plugins: readonly unknown[]): PluginSlots {
+  const names = new Set<string>();
+  const slots: { scheduler?: Scheduler; store?: HistoryStore } = {};
+  plugins.forEach((plugin, i) => {
+    const p = plugin as Partial<Plugin> | null;
+    const name = typeof p?.name === "string" && p.name !== "" ? p.name : `plugins[${i}]`;
+    if (typeof p !== "object" || p === null || typeof p.name !== "string" || p.name === "") {
+      throw new PluginError("A plugin must be an object with a non-empty string name", {
+        plugin: name,
+      });
+    }
+    if (!(typeof p.kind === "string" && p.kind in HOOKS)) {
+      throw new PluginError(
+        `Unknown plugin kind ${JSON.stringify(p.kind)} (known: ${Object.keys(HOOKS).join(", ")})`,
+        { plugin: name },
+      );
+    }
+    for (const hook of HOOKS[p.kind]) {
+      if (typeof (p as Record<string, unknown>)[hook] !== "function") {
+        throw new PluginError(`A ${p.kind} plugin needs a ${hook}() hook`, { plugin: name });
+      }
+    }
+    if (names.has(name)) {
+      throw new PluginError("Another plugin has the same name", { plugin: name });
+    }
+    names.add(name);
+    const kind = p.kind as keyof typeof slots;
+    if (slots[kind] !== undefined) {
+      throw new PluginError(
+        `Only one ${kind} plugin can be loaded; "${slots[kind]!.name}" already is`,
+        {
+          plugin: name,
+        },
+      );
+    }
+    (slots as Record<string, unknown>)[kind] = p;
+  });
+  return { scheduler: slots.scheduler, store: slots.store };
+}

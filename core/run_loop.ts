@@ -1,0 +1,518 @@
+// Executes one plan: readiness, scheduling, step attempts, retries, limits, events.
+import type { Clock } from "./clock.ts";
+import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
+import { checkSchema } from "./json_schema.ts";
+import type { Limits } from "./limits.ts";
+import type { Plan, Step } from "./plan.ts";
+import { resolveReferences } from "./references.ts";
+import type { RunResult, RunStatus, StepFailure } from "./run_result.ts";
+import type { Scheduler } from "./scheduler.ts";
+import { type StepState, transition } from "./step_state.ts";
+import type { HistoryStore } from "./store.ts";
+import type { Tool, ToolContext, Usage } from "./tool.ts";
+import { canonicalJson } from "./canonical_json.ts";
+
+/** Everything a run needs. */
+export interface RunSetup {
+  readonly runId: string;
+  readonly plan: Plan;
+  readonly tools: ReadonlyMap<string, Tool>;
+  readonly scheduler: Scheduler;
+  readonly store: HistoryStore;
+  readonly limits: Required<Limits>;
+  readonly clock: Clock;
+  readonly context: Readonly<Record<string, unknown>>;
+  /** Called with every event as it is recorded (never awaited). */
+  readonly onEvent: (event: RunEvent) => void;
+}
+
+interface StepRecord {
+  readonly step: Step;
+  state: StepState;
+  attempts: number;
+  /** Dependencies not yet completed. */
+  waiting: number;
+  readonly dependents: StepRecord[];
+  error?: string;
+}
+
+class Stop extends Error {}
+
+/** A running plan; `cancel()` and `done` are all the orchestrator needs. */
+export class RunLoop {
+  readonly #s: RunSetup;
+  readonly #records = new Map<string, StepRecord>();
+  readonly #outputs = new Map<string, unknown>();
+  readonly #ready: StepRecord[] = [];
+  /** Aborts running tools: cancellation and the run's deadline. */
+  readonly #abort = new AbortController();
+  /** Aborted on any stop: interrupts retry back-off. */
+  readonly #halted = new AbortController();
+  readonly #cache = new Map<string, unknown>();
+  readonly #repeats = new Map<string, number>();
+  readonly #usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
+  readonly #failures: StepFailure[] = [];
+  #seq = 0;
+  #pending: RunEvent[] = [];
+  #flushing: Promise<void> = Promise.resolve();
+  #running = 0;
+  #waitingRetries = 0;
+  #attempts = 0;
+  #retries = 0;
+  #startedAt = 0;
+  #stop: { status: RunStatus; reason: string; limit?: string } | undefined;
+  #wake: (() => void) | undefined;
+  /** Set when something changed since the loop last looked. */
+  #dirty = false;
+  /** Resolves with the result when the run has ended and its events are stored. */
+  readonly done: Promise<RunResult>;
+
+  constructor(setup: RunSetup) {
+    this.#s = setup;
+    for (const step of setup.plan.steps) {
+      this.#records.set(step.id, {
+        step,
+        state: "pending",
+        attempts: 0,
+        waiting: step.dependsOn.length,
+        dependents: [],
+      });
+    }
+    for (const record of this.#records.values()) {
+      for (const dep of record.step.dependsOn) this.#records.get(dep)!.dependents.push(record);
+    }
+    this.done = this.#main();
+  }
+
+  /** Stops the run: running steps are aborted, nothing new starts. */
+  cancel(reason: string): void {
+    this.#halt({ status: "cancelled", reason }, true);
+  }
+
+  /**
+   * Stops starting steps. With `abortRunning`, running tools are aborted too; otherwise they
+   * finish and their results are kept (budget limits: the work is already paid for).
+   */
+  #halt(stop: { status: RunStatus; reason: string; limit?: string }, abortRunning: boolean): void {
+    if (!this.#stop) {
+      this.#stop = stop;
+      this.#halted.abort(new Stop(stop.reason));
+    }
+    if (abortRunning && !this.#abort.signal.aborted) this.#abort.abort(new Stop(stop.reason));
+    this.#poke();
+  }
+
+  #poke(): void {
+    this.#dirty = true;
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  #emit(
+    type: RunEventType,
+    data: Record<string, unknown>,
+    stepId?: string,
+    impact: EventImpact = "info",
+  ) {
+    const event: RunEvent = {
+      seq: ++this.#seq,
+      runId: this.#s.runId,
+      type,
+      ts: this.#s.clock.now(),
+      ...(stepId === undefined ? {} : { stepId }),
+      planVersion: this.#s.plan.version,
+      data,
+      impact,
+    };
+    this.#pending.push(event);
+    try {
+      this.#s.onEvent(event);
+    } catch {
+      // Observers never break the run.
+    }
+  }
+
+  /** Writes buffered events, in order, one batch at a time. */
+  #flush(): Promise<void> {
+    if (this.#pending.length === 0) return this.#flushing;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#flushing = this.#flushing.then(() => this.#s.store.append(this.#s.runId, batch));
+    return this.#flushing;
+  }
+
+  #setState(record: StepRecord, to: StepState): void {
+    record.state = transition(record.step.id, record.state, to);
+  }
+
+  async #main(): Promise<RunResult> {
+    const { plan, clock } = this.#s;
+    this.#startedAt = clock.now();
+    this.#emit("run.started", {
+      goal: plan.goal,
+      planId: plan.id,
+      scheduler: this.#s.scheduler.name,
+    });
+    this.#emit("plan.created", {
+      plan: JSON.parse(JSON.stringify(plan)),
+    });
+    for (const record of this.#records.values()) {
+      if (record.waiting === 0) this.#makeReady(record);
+    }
+    const deadline = setTimeout(() => {
+      this.#stopForLimit(
+        "maxDurationMs",
+        `The run took longer than ${this.#s.limits.maxDurationMs} ms`,
+      );
+    }, Math.min(this.#s.limits.maxDurationMs, 2 ** 31 - 1));
+    try {
+      for (;;) {
+        this.#dirty = false;
+        const started = this.#stop ? 0 : this.#schedule();
+        const idle = this.#running === 0 && this.#waitingRetries === 0;
+        if (idle && started === 0 && this.#ready.length > 0 && !this.#stop) {
+          this.#stopForLimit(
+            "scheduler",
+            `Scheduler "${this.#s.scheduler.name}" started none of ${this.#ready.length} ready steps while nothing was running`,
+          );
+        }
+        if (idle && (this.#ready.length === 0 || this.#stop)) break;
+        await this.#flush();
+        if (this.#dirty) continue;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+      }
+    } finally {
+      clearTimeout(deadline);
+    }
+    return await this.#finish();
+  }
+
+  #makeReady(record: StepRecord): void {
+    this.#setState(record, "ready");
+    this.#ready.push(record);
+    this.#emit("step.ready", {}, record.step.id, "progress");
+  }
+
+  /** Asks the scheduler and starts what it picks; returns how many started. */
+  #schedule(): number {
+    const { limits, scheduler, plan } = this.#s;
+    if (this.#ready.length === 0) return 0;
+    const slots = limits.maxConcurrency - this.#running;
+    if (slots <= 0) return 0;
+    const decisions = scheduler.select(this.#ready.map((r) => r.step), {
+      plan,
+      running: this.#running,
+      slots,
+    });
+    let started = 0;
+    for (const decision of decisions) {
+      if (started >= slots || this.#stop) break;
+      const at = this.#ready.findIndex((r) => r.step.id === decision.stepId);
+      if (at === -1) continue;
+      const record = this.#ready[at]!;
+      if (!this.#admit(record)) break;
+      this.#ready.splice(at, 1);
+      started++;
+      void this.#attempt(record, decision.reason);
+    }
+    return started;
+  }
+
+  /** The limits checked before a step starts. */
+  #admit(record: StepRecord): boolean {
+    const { limits, tools } = this.#s;
+    if (this.#attempts >= limits.maxSteps) {
+      return this.#stopForLimit(
+        "maxSteps",
+        `The run reached its limit of ${limits.maxSteps} step attempts`,
+      );
+    }
+    const cost = tools.get(record.step.tool)!.cost;
+    if (cost?.costUsd !== undefined && this.#usage.costUsd + cost.costUsd > limits.maxCostUsd) {
+      return this.#stopForLimit(
+        "maxCostUsd",
+        `Starting "${record.step.id}" ($${cost.costUsd}) would take the run past its budget of $${limits.maxCostUsd} ($${this.#usage.costUsd} spent)`,
+      );
+    }
+    return true;
+  }
+
+  #stopForLimit(limit: string, reason: string): false {
+    if (!this.#stop) {
+      this.#emit(
+        limit === "repetition" ? "loop.detected" : "limit.exceeded",
+        { limit, reason },
+        undefined,
+        "warning",
+      );
+      this.#halt({ status: "stopped", reason, limit }, limit === "maxDurationMs");
+    }
+    return false;
+  }
+
+  #report(usage: Usage): void {
+    const { limits } = this.#s;
+    this.#usage.tokens += usage.tokens ?? 0;
+    this.#usage.apiCalls += usage.apiCalls ?? 0;
+    this.#usage.costUsd += usage.costUsd ?? 0;
+    if (this.#usage.tokens > limits.maxTokens) {
+      this.#stopForLimit(
+        "maxTokens",
+        `Steps used ${this.#usage.tokens} tokens, more than the limit of ${limits.maxTokens}`,
+      );
+    } else if (this.#usage.apiCalls > limits.maxApiCalls) {
+      this.#stopForLimit(
+        "maxApiCalls",
+        `Steps made ${this.#usage.apiCalls} API calls, more than the limit of ${limits.maxApiCalls}`,
+      );
+    } else if (this.#usage.costUsd > limits.maxCostUsd) {
+      this.#stopForLimit(
+        "maxCostUsd",
+        `Steps spent $${this.#usage.costUsd}, more than the budget of $${limits.maxCostUsd}`,
+      );
+    }
+  }
+
+  async #attempt(record: StepRecord, reason: string): Promise<void> {
+    const { step } = record;
+    const tool = this.#s.tools.get(step.tool)!;
+    this.#setState(record, "running");
+    this.#running++;
+    this.#attempts++;
+    record.attempts++;
+    const started = this.#s.clock.now();
+    this.#emit(
+      "step.started",
+      { tool: step.tool, attempt: record.attempts, reason },
+      step.id,
+      "progress",
+    );
+    let output: unknown;
+    let error: unknown;
+    let cached = false;
+    try {
+      const input = resolveReferences(step.input, {
+        outputs: this.#outputs,
+        context: this.#s.context,
+      });
+      const issue = checkSchema(tool.input, input, "input");
+      if (issue) {
+        throw new TypeError(`${issue.path}: ${issue.message} (input of tool "${tool.name}")`);
+      }
+      const key = `${tool.name}\u0000${canonicalJson(input)}`;
+      // Retries are bounded by the retry policy; repetition counts fresh calls only.
+      const seen = (this.#repeats.get(key) ?? 0) + (record.attempts === 1 ? 1 : 0);
+      this.#repeats.set(key, seen);
+      if (seen > this.#s.limits.maxRepeats && !(tool.idempotent && tool.cache !== false)) {
+        this.#stopForLimit(
+          "repetition",
+          `Tool "${tool.name}" was called ${seen} times with the same input (limit ${this.#s.limits.maxRepeats}); the run looks stuck in a loop`,
+        );
+        throw new Stop("repetition");
+      }
+      if (tool.idempotent && tool.cache !== false && this.#cache.has(key)) {
+        output = this.#cache.get(key);
+        cached = true;
+      } else {
+        output = await this.#call(tool, step, input, record.attempts);
+        if (tool.idempotent && tool.cache !== false) this.#cache.set(key, output);
+      }
+      output = this.#checkOutput(tool, output);
+    } catch (e) {
+      error = e;
+    }
+    this.#running--;
+    const durationMs = this.#s.clock.now() - started;
+    if (error === undefined) {
+      this.#setState(record, "completed");
+      this.#outputs.set(step.id, output);
+      this.#emit(
+        "step.completed",
+        { output, durationMs, attempt: record.attempts, cached },
+        step.id,
+        "progress",
+      );
+      for (const next of record.dependents) {
+        if (--next.waiting === 0 && next.state === "pending") this.#makeReady(next);
+      }
+    } else {
+      await this.#failed(record, error, durationMs);
+    }
+    this.#poke();
+  }
+
+  async #call(tool: Tool, step: Step, input: unknown, attempt: number): Promise<unknown> {
+    const timeoutMs = step.timeoutMs;
+    const local = new AbortController();
+    const signal = AbortSignal.any([this.#abort.signal, local.signal]);
+    const ctx: ToolContext = {
+      signal,
+      runId: this.#s.runId,
+      stepId: step.id,
+      attempt,
+      context: this.#s.context,
+      report: (usage) => this.#report(usage),
+      emit: (message, data) =>
+        this.#emit(
+          "tool.progress",
+          { message, ...(data === undefined ? {} : { data: toJson(data) }) },
+          step.id,
+          "progress",
+        ),
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const abandoned = new Promise<never>((_, reject) => {
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          const error = new Error(`Step "${step.id}" timed out after ${timeoutMs} ms`);
+          error.name = "TimeoutError";
+          local.abort(error);
+          reject(error);
+        }, timeoutMs);
+      }
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+    try {
+      // A tool that ignores its signal is abandoned here; its result, if any, is dropped.
+      return await Promise.race([
+        Promise.resolve().then(() => tool.run(input as never, ctx)),
+        abandoned,
+      ]);
+    } finally {
+      clearTimeout(timer);
+      if (tool.cost) this.#report(tool.cost);
+    }
+  }
+
+  #checkOutput(tool: Tool, output: unknown): unknown {
+    const json = output === undefined ? "null" : JSON.stringify(output);
+    if (json === undefined) {
+      throw new TypeError(`Tool "${tool.name}" returned a value that is not JSON`);
+    }
+    if (json.length > this.#s.limits.maxOutputBytes) {
+      throw new RangeError(
+        `Tool "${tool.name}" returned ${json.length} bytes, more than maxOutputBytes (${this.#s.limits.maxOutputBytes})`,
+      );
+    }
+    const value = JSON.parse(json);
+    if (tool.output) {
+      const issue = checkSchema(tool.output, value, "output");
+      if (issue) {
+        throw new TypeError(`${issue.path}: ${issue.message} (output of tool "${tool.name}")`);
+      }
+    }
+    return value;
+  }
+
+  async #failed(record: StepRecord, error: unknown, durationMs: number): Promise<void> {
+    const { step } = record;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const retry = step.retry;
+    const stopped = error instanceof Stop;
+    const canRetry = !stopped && !this.#stop && !(error instanceof TypeError) &&
+      record.attempts <= retry.max;
+    if (canRetry && this.#retries >= this.#s.limits.maxRetries) {
+      this.#stopForLimit(
+        "maxRetries",
+        `The run reached its limit of ${this.#s.limits.maxRetries} retries`,
+      );
+    } else if (canRetry) {
+      this.#retries++;
+      const base = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (record.attempts - 1));
+      const delayMs = Math.round(base / 2 + Math.random() * (base / 2));
+      this.#setState(record, "retrying");
+      this.#emit(
+        "step.retrying",
+        { error: message, attempt: record.attempts, delayMs, durationMs },
+        step.id,
+        "warning",
+      );
+      this.#waitingRetries++;
+      try {
+        await this.#s.clock.sleep(delayMs, this.#halted.signal);
+      } catch {
+        // Cancelled while waiting: the step ends failed below.
+      }
+      this.#waitingRetries--;
+      if (!this.#stop) {
+        this.#makeReady(record);
+        return;
+      }
+    }
+    this.#setState(record, "failed");
+    record.error = stopped ? `Stopped: ${this.#stop?.reason ?? error}` : message;
+    this.#failures.push({ stepId: step.id, error: record.error, attempts: record.attempts });
+    this.#emit(
+      "step.failed",
+      { error: record.error, attempts: record.attempts, durationMs },
+      step.id,
+      "error",
+    );
+    if (!this.#stop) this.#skipDependents(record);
+  }
+
+  #skipDependents(failed: StepRecord): void {
+    const queue = [...failed.dependents];
+    while (queue.length > 0) {
+      const record = queue.shift()!;
+      if (record.state !== "pending") continue;
+      this.#setState(record, "skipped");
+      this.#emit(
+        "step.skipped",
+        { reason: `dependency "${failed.step.id}" failed` },
+        record.step.id,
+      );
+      queue.push(...record.dependents);
+    }
+  }
+
+  async #finish(): Promise<RunResult> {
+    const { plan } = this.#s;
+    const steps: Record<string, StepState> = {};
+    const outputs: Record<string, unknown> = {};
+    const undone: string[] = [];
+    for (const [id, record] of this.#records) {
+      steps[id] = record.state;
+      if (record.state === "completed") outputs[id] = this.#outputs.get(id);
+      else undone.push(id);
+    }
+    const status: RunStatus = this.#stop?.status ??
+      (this.#failures.length > 0 ? "failed" : "completed");
+    const durationMs = this.#s.clock.now() - this.#startedAt;
+    const type = `run.${status}` as RunEventType;
+    const summary = {
+      status,
+      durationMs,
+      completed: Object.keys(outputs).length,
+      undone,
+      ...(this.#stop ? { reason: this.#stop.reason } : {}),
+      ...(this.#stop?.limit ? { limit: this.#stop.limit } : {}),
+      usage: { ...this.#usage },
+    };
+    this.#emit(type, summary, undefined, status === "completed" ? "info" : "error");
+    await this.#flush();
+    return {
+      runId: this.#s.runId,
+      status,
+      output: plan.output === undefined ? undefined : this.#outputs.get(plan.output),
+      outputs,
+      steps,
+      undone,
+      failures: this.#failures,
+      ...(this.#stop ? { reason: this.#stop.reason } : {}),
+      ...(this.#stop?.limit ? { limit: this.#stop.limit } : {}),
+      usage: { ...this.#usage },
+      durationMs,
+      events: this.#seq,
+    };
+  }
+}
+
+function toJson(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value) ?? "null");
+  } catch {
+    return String(value);
+  }
+}

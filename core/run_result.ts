@@ -1,0 +1,39 @@
+import type { StepState } from "./step_state.ts";
+import type { Usage } from "./tool.ts";
+
+/** How a run ended. */
+export type RunStatus = "completed" | "failed" | "stopped" | "cancelled";
+
+/** What a step that failed left behind. */
+export interface StepFailure {
+  readonly stepId: string;
+  readonly error: string;
+  readonly attempts: number;
+}
+
+/**
+ * The outcome of a run. A run that hits a limit or is cancelled still resolves with this: the
+ * outputs of every completed step, and what was left undone.
+ */
+export interface RunResult {
+  readonly runId: string;
+  readonly status: RunStatus;
+  /** The output of the plan's output step, or undefined when it did not complete. */
+  readonly output: unknown;
+  /** The output of every completed step, by id. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** The final state of every step, by id. */
+  readonly steps: Readonly<Record<string, StepState>>;
+  /** Steps that neither completed nor were skipped by design, in plan order. */
+  readonly undone: readonly string[];
+  readonly failures: readonly StepFailure[];
+  /** Why the run stopped early, in words a person understands. */
+  readonly reason?: string;
+  /** The limit or guard that stopped it (`maxSteps`, `repetition`, ...). */
+  readonly limit?: string;
+  /** Resources the steps reported. */
+  readonly usage: Required<Usage>;
+  readonly durationMs: number;
+  /** How many events the run recorded. */
+  readonly events: number;
+}

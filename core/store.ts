@@ -1,0 +1,42 @@
+import type { RunEvent, RunEventType } from "./events.ts";
+
+/** A filter over one run's events. */
+export interface EventQuery {
+  /** Only events after this sequence number (for pagination and resuming streams). */
+  readonly afterSeq?: number;
+  /** At most this many events. */
+  readonly limit?: number;
+  /** Only these types. */
+  readonly types?: readonly RunEventType[];
+  /** Only this step's events. */
+  readonly stepId?: string;
+  /** Only events at or after this time (ms since the epoch). */
+  readonly since?: number;
+  /** Only events before this time (ms since the epoch). */
+  readonly until?: number;
+}
+
+/** What a store knows of a run without reading its events. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly status: "running" | "completed" | "failed" | "stopped" | "cancelled";
+  readonly goal: string;
+  readonly startedAt: number;
+  readonly lastSeq: number;
+}
+
+/**
+ * Where history lives: the append-only event log of every run. `append` must reject an event
+ * whose `seq` is not exactly one more than the run's last (no gaps, no duplicates), and must
+ * store a batch all or nothing. Stores hold plain JSON only.
+ */
+export interface HistoryStore {
+  readonly name: string;
+  readonly kind: "store";
+  /** Appends events of one run, in order, atomically. */
+  append(runId: string, events: readonly RunEvent[]): Promise<void>;
+  /** Reads one run's events, in order. */
+  read(runId: string, query?: EventQuery): Promise<RunEvent[]>;
+  /** Lists the runs the store holds. */
+  runs(): Promise<RunRecord[]>;
+}

@@ -1,0 +1,16 @@
+// The `concurrency` option every scheduler shares.
+
+/** Checks a scheduler's concurrency option. */
+export function concurrencyOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(
+      `${name}: concurrency must be a whole number of at least 1, got ${String(value)}`,
+    );
+  }
+  return n;
+}

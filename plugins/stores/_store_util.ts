@@ -1,0 +1,39 @@
+// Filtering and folding shared by the stores.
+import type { RunEvent } from "../../core/events.ts";
+import type { EventQuery, RunRecord } from "../../core/store.ts";
+
+/** Applies a query to a run's events (in order). */
+export function filterEvents(log: readonly RunEvent[], query: EventQuery): RunEvent[] {
+  const types = query.types ? new Set(query.types) : undefined;
+  const out: RunEvent[] = [];
+  const limit = query.limit ?? Infinity;
+  for (let i = query.afterSeq ?? 0; i < log.length && out.length < limit; i++) {
+    const e = log[i]!;
+    if (types && !types.has(e.type)) continue;
+    if (query.stepId !== undefined && e.stepId !== query.stepId) continue;
+    if (query.since !== undefined && e.ts < query.since) continue;
+    if (query.until !== undefined && e.ts >= query.until) continue;
+    out.push(structuredClone(e));
+  }
+  return out;
+}
+
+const FINAL: Record<string, RunRecord["status"]> = {
+  "run.completed": "completed",
+  "run.failed": "failed",
+  "run.stopped": "stopped",
+  "run.cancelled": "cancelled",
+};
+
+/** What a run's log says about the run as a whole. */
+export function foldRecord(runId: string, log: readonly RunEvent[]): RunRecord {
+  const first = log[0];
+  const last = log[log.length - 1];
+  return {
+    runId,
+    status: (last && FINAL[last.type]) ?? "running",
+    goal: String(first?.data.goal ?? ""),
+    startedAt: first?.ts ?? 0,
+    lastSeq: last?.seq ?? 0,
+  };
+}

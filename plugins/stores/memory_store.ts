@@ -1,0 +1,57 @@
+import type { RunEvent } from "../../core/events.ts";
+import type { EventQuery, HistoryStore, RunRecord } from "../../core/store.ts";
+import { BatonError } from "../../core/errors.ts";
+import { filterEvents, foldRecord } from "./_store_util.ts";
+
+/**
+ * Keeps history in memory: for tests and short scripts. Events are copied as JSON on the way
+ * in, so nothing a caller holds can change what was stored.
+ *
+ * @returns The store plugin.
+ *
+ * @example A run's events stay queryable
+ * ```ts
+ * import { createOrchestrator, defineTool, memoryStore } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const store = memoryStore();
+ * const noop = defineTool({ name: "noop", description: "Does nothing", input: { type: "object" }, run: () => null });
+ * const baton = createOrchestrator({ tools: [noop], store });
+ * const run = baton.run({ goal: "Nothing", steps: [{ id: "a", tool: "noop" }] });
+ * await run.result;
+ * assert.equal((await store.read(run.id, { types: ["step.completed"] })).length, 1);
+ * ```
+ */
+export function memoryStore(): HistoryStore {
+  const logs = new Map<string, RunEvent[]>();
+  return {
+    name: "memory",
+    kind: "store",
+    append(runId, events) {
+      const log = logs.get(runId) ?? [];
+      let last = log.length;
+      for (const event of events) {
+        if (event.runId !== runId || event.seq !== last + 1) {
+          return Promise.reject(
+            new BatonError(
+              `Run "${runId}": event seq ${event.seq} does not follow ${last} (no gaps or duplicates allowed)`,
+            ),
+          );
+        }
+        last++;
+      }
+      const copies = JSON.parse(JSON.stringify(events)) as RunEvent[];
+      for (const e of copies) log.push(e);
+      logs.set(runId, log);
+      return Promise.resolve();
+    },
+    read(runId, query: EventQuery = {}) {
+      return Promise.resolve(filterEvents(logs.get(runId) ?? [], query));
+    },
+    runs() {
+      const out: RunRecord[] = [];
+      for (const [runId, log] of logs) out.push(foldRecord(runId, log));
+      return Promise.resolve(out);
+    },
+  };
+}
