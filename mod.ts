@@ -49,6 +49,7 @@ export * from "./core/scheduler.ts";
 export * from "./core/plugin.ts";
 export * from "./core/run_result.ts";
 export * from "./core/run_history.ts";
+export * from "./core/run_state.ts";
 export * from "./core/canonical_json.ts";
 export * from "./plugins/schedulers/sequential_scheduler.ts";
 export * from "./plugins/schedulers/parallel_scheduler.ts";

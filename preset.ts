@@ -20,6 +20,8 @@ export interface OrchestratorOptions {
   readonly caps?: PlanCaps;
   /** The clock. */
   readonly clock?: Clock;
+  /** Save a checkpoint at least every this many events. @default {1000} */
+  readonly checkpointEvery?: number;
 }
 
 /**
@@ -70,5 +72,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.caps ? { caps: options.caps } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
   });
 }

@@ -1,6 +1,7 @@
 /** The kinds of event a run records. */
 export type RunEventType =
   | "run.started"
+  | "run.resumed"
   | "plan.created"
   | "step.ready"
   | "step.started"

@@ -1,5 +1,7 @@
 import { type Clock, systemClock } from "./clock.ts";
-import { PluginError } from "./errors.ts";
+import { BatonError, PluginError } from "./errors.ts";
+import { guardInput } from "./input_guard.ts";
+import { emptyRunState, foldRunEvents, type RunState } from "./run_state.ts";
 import type { RunEvent } from "./events.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { normalizePlan, type PlanCaps } from "./normalize_plan.ts";
@@ -23,6 +25,12 @@ export interface KernelOptions {
   readonly caps?: PlanCaps;
   /** The clock. @default {systemClock} */
   readonly clock?: Clock;
+  /**
+   * Save a checkpoint (the run's folded state, replacing the previous one) at least every this
+   * many events, and whenever a step marked `checkpoint: true` completes.
+   * @default {1000}
+   */
+  readonly checkpointEvery?: number;
 }
 
 /** Options of one run. */
@@ -60,6 +68,50 @@ export interface Orchestrator {
   run(plan: PlanInput, options?: RunOptions): RunHandle;
   /** Queries over a run's recorded history. */
   history(runId: string): RunHistory;
+  /**
+   * Continues a run whose process died, from its latest checkpoint and the events after it.
+   * Completed steps are never run again; steps that were running start over.
+   * @throws {BatonError} When the store has no such run, or the run has already ended.
+   */
+  resume(runId: string): Promise<RunHandle>;
+  /**
+   * Finds runs the store still shows as running and resumes them (`"resume"`) or ends them as
+   * cancelled (`"mark"`). Call it at start-up, when no other process is running those runs.
+   */
+  recover(mode?: "resume" | "mark"): Promise<RunHandle[]>;
+}
+
+/** What a resumed run needs from its first events. */
+interface StartRecord {
+  readonly plan: Plan;
+  readonly context: Record<string, unknown>;
+  readonly limits: Limits;
+}
+
+function planToInput(plan: Plan): PlanInput & { id: string } {
+  return {
+    id: plan.id,
+    goal: plan.goal,
+    ...(plan.output === undefined ? {} : { output: plan.output }),
+    steps: plan.steps.map((s) => ({
+      id: s.id,
+      tool: s.tool,
+      input: s.input,
+      dependsOn: s.dependsOn,
+      priority: s.priority,
+      retry: s.retry,
+      estimateMs: s.estimateMs,
+      checkpoint: s.checkpoint,
+      ...(s.timeoutMs === undefined ? {} : { timeoutMs: s.timeoutMs }),
+      ...(s.title === undefined ? {} : { title: s.title }),
+    })),
+  };
+}
+
+function finiteLimits(limits: Limits | undefined): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(limits ?? {}).filter(([, v]) => typeof v === "number" && Number.isFinite(v)),
+  );
 }
 
 /**
@@ -95,11 +147,26 @@ export function createKernel(options: KernelOptions): Orchestrator {
   }
   const baseLimits = resolveLimits(options.limits);
   const clock = options.clock ?? systemClock;
+  const checkpointEvery = options.checkpointEvery ?? 1000;
+  if (!(checkpointEvery >= 1)) throw new RangeError("checkpointEvery must be at least 1");
 
   function run(input: PlanInput, runOptions: RunOptions = {}): RunHandle {
     const plan = normalizePlan(input, { tools, ...(options.caps ? { caps: options.caps } : {}) });
+    const context = runOptions.context ?? {};
+    guardInput(context, options.caps ?? {}, "context");
     const limits = resolveLimits({ ...baseLimits, ...runOptions.limits });
     const runId = runOptions.runId ?? crypto.randomUUID();
+    return start(runId, plan, context, limits, undefined, finiteLimits(runOptions.limits));
+  }
+
+  function start(
+    runId: string,
+    plan: Plan,
+    context: Readonly<Record<string, unknown>>,
+    limits: Required<Limits>,
+    resume: RunState | undefined,
+    runLimits: Record<string, number>,
+  ): RunHandle {
     const listeners = new Set<() => void>();
     let finished = false;
     const loop = new RunLoop({
@@ -110,7 +177,10 @@ export function createKernel(options: KernelOptions): Orchestrator {
       store,
       limits,
       clock,
-      context: Object.freeze({ ...(runOptions.context ?? {}) }),
+      context: Object.freeze(JSON.parse(JSON.stringify(context))),
+      startData: { context, limits: runLimits },
+      checkpointEvery,
+      ...(resume ? { resume } : {}),
       onEvent: () => {
         for (const wake of listeners) wake();
         listeners.clear();
@@ -141,5 +211,48 @@ export function createKernel(options: KernelOptions): Orchestrator {
     };
   }
 
-  return { tools, run, history: (runId) => new RunHistory(store, runId) };
+  async function readStart(runId: string): Promise<StartRecord> {
+    const [started] = await store.read(runId, { types: ["run.started"], limit: 1 });
+    const [created] = await store.read(runId, { types: ["plan.created"], limit: 1 });
+    if (!started || !created) throw new BatonError(`The store has no run "${runId}"`);
+    return {
+      plan: created.data.plan as Plan,
+      context: (started.data.context ?? {}) as Record<string, unknown>,
+      limits: (started.data.limits ?? {}) as Limits,
+    };
+  }
+
+  async function resume(runId: string): Promise<RunHandle> {
+    const begin = await readStart(runId);
+    const checkpoint = await store.loadCheckpoint(runId);
+    const state = checkpoint
+      ? (structuredClone(checkpoint.state) as unknown as RunState)
+      : emptyRunState();
+    foldRunEvents(state, await store.read(runId, { afterSeq: state.seq }));
+    if (state.ended !== undefined) {
+      throw new BatonError(`Run "${runId}" has already ended (${state.ended})`);
+    }
+    const plan = normalizePlan(planToInput(begin.plan), {
+      tools,
+      version: begin.plan.version,
+      ...(options.caps ? { caps: options.caps } : {}),
+    });
+    const limits = resolveLimits({ ...baseLimits, ...begin.limits });
+    return start(runId, plan, begin.context, limits, state, finiteLimits(begin.limits));
+  }
+
+  async function recover(mode: "resume" | "mark" = "resume"): Promise<RunHandle[]> {
+    const handles: RunHandle[] = [];
+    for (const record of await store.runs()) {
+      if (record.status !== "running") continue;
+      const handle = await resume(record.runId);
+      if (mode === "mark") {
+        handle.cancel("The process running it died; marked as cancelled on recovery");
+      }
+      handles.push(handle);
+    }
+    return handles;
+  }
+
+  return { tools, run, history: (runId) => new RunHistory(store, runId), resume, recover };
 }

@@ -47,6 +47,7 @@ const STEP_KEYS = new Set([
 ]);
 const RETRY_KEYS = new Set(["max", "backoffMs", "maxBackoffMs"]);
 const STEP_ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+const PLAN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/;
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -139,8 +140,10 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   if (typeof raw.goal !== "string" || raw.goal.trim() === "") {
     throw new PlanError("Expected a non-empty string", { path: "goal" });
   }
-  if (raw.id !== undefined && (typeof raw.id !== "string" || !STEP_ID.test(raw.id))) {
-    throw new PlanError("Expected a plan id made of letters, digits, _, - and .", { path: "id" });
+  if (raw.id !== undefined && (typeof raw.id !== "string" || !PLAN_ID.test(raw.id))) {
+    throw new PlanError("Expected a plan id made of letters, digits, _, -, : and . (128 at most)", {
+      path: "id",
+    });
   }
   if (!Array.isArray(raw.steps) || raw.steps.length === 0) {
     throw new PlanError("Expected a non-empty list of steps", { path: "steps" });

@@ -7,7 +7,7 @@ export type Plugin = Scheduler | HistoryStore;
 
 const HOOKS: Readonly<Record<Plugin["kind"], readonly string[]>> = {
   scheduler: ["select"],
-  store: ["append", "read", "runs"],
+  store: ["append", "read", "runs", "saveCheckpoint", "loadCheckpoint"],
 };
 
 /** The plugins of an orchestrator, one per slot, checked at registration. */

@@ -11,6 +11,7 @@ import { type StepState, transition } from "./step_state.ts";
 import type { HistoryStore } from "./store.ts";
 import type { Tool, ToolContext, Usage } from "./tool.ts";
 import { canonicalJson } from "./canonical_json.ts";
+import type { RunState } from "./run_state.ts";
 
 /** Everything a run needs. */
 export interface RunSetup {
@@ -24,6 +25,12 @@ export interface RunSetup {
   readonly context: Readonly<Record<string, unknown>>;
   /** Called with every event as it is recorded (never awaited). */
   readonly onEvent: (event: RunEvent) => void;
+  /** The folded state of an interrupted run to continue from. */
+  readonly resume?: RunState;
+  /** Save a checkpoint at least every this many events. */
+  readonly checkpointEvery: number;
+  /** Recorded in `run.started` so a resumed run gets the same context and limits. */
+  readonly startData: { readonly context: unknown; readonly limits: unknown };
 }
 
 interface StepRecord {
@@ -56,6 +63,10 @@ export class RunLoop {
   #pending: RunEvent[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #running = 0;
+  #lastCheckpoint = 0;
+  #checkpointWanted = false;
+  /** How the run ended, once it has. */
+  #ended: string | undefined;
   #waitingRetries = 0;
   #attempts = 0;
   #retries = 0;
@@ -81,7 +92,54 @@ export class RunLoop {
     for (const record of this.#records.values()) {
       for (const dep of record.step.dependsOn) this.#records.get(dep)!.dependents.push(record);
     }
+    if (setup.resume) this.#restore(setup.resume);
     this.done = this.#main();
+  }
+
+  /** Takes over the folded state of an interrupted run: completed work is never redone. */
+  #restore(state: RunState): void {
+    this.#seq = state.seq;
+    this.#lastCheckpoint = state.seq;
+    Object.assign(this.#usage, state.usage);
+    this.#retries = state.retries;
+    for (const [id, record] of this.#records) {
+      record.attempts = state.attempts[id] ?? 0;
+      this.#attempts += record.attempts;
+      const final = state.states[id];
+      if (final === undefined) continue;
+      record.state = final;
+      if (final === "completed") {
+        this.#outputs.set(id, state.outputs[id]);
+        for (const next of record.dependents) next.waiting--;
+      } else if (final === "failed") {
+        this.#failures.push({
+          stepId: id,
+          error: "Failed before the run was resumed",
+          attempts: record.attempts,
+        });
+      }
+    }
+  }
+
+  /** The state to checkpoint: exactly the fold of every event emitted so far. */
+  #snapshot(): RunState {
+    const states: RunState["states"] = {};
+    const attempts: RunState["attempts"] = {};
+    for (const [id, record] of this.#records) {
+      if (record.attempts > 0) attempts[id] = record.attempts;
+      if (record.state === "completed" || record.state === "failed" || record.state === "skipped") {
+        states[id] = record.state;
+      }
+    }
+    return {
+      seq: this.#seq,
+      outputs: Object.fromEntries(this.#outputs),
+      states,
+      attempts,
+      usage: { ...this.#usage },
+      retries: this.#retries,
+      ...(this.#ended === undefined ? {} : { ended: this.#ended }),
+    };
   }
 
   /** Stops the run: running steps are aborted, nothing new starts. */
@@ -133,12 +191,34 @@ export class RunLoop {
     }
   }
 
-  /** Writes buffered events, in order, one batch at a time. */
+  /**
+   * Writes buffered events, in order, one batch at a time; then, when due, a checkpoint of the
+   * state as of the batch's last event (taken now, before anything else can happen).
+   */
   #flush(): Promise<void> {
     if (this.#pending.length === 0) return this.#flushing;
     const batch = this.#pending;
     this.#pending = [];
-    this.#flushing = this.#flushing.then(() => this.#s.store.append(this.#s.runId, batch));
+    const { store, runId, checkpointEvery } = this.#s;
+    const due = this.#checkpointWanted || this.#seq - this.#lastCheckpoint >= checkpointEvery;
+    const snapshot = due ? this.#snapshot() : undefined;
+    if (snapshot) {
+      this.#lastCheckpoint = snapshot.seq;
+      this.#checkpointWanted = false;
+    }
+    this.#flushing = this.#flushing.then(async () => {
+      await store.append(runId, batch);
+      if (snapshot) {
+        await store.saveCheckpoint(runId, {
+          seq: snapshot.seq,
+          state: snapshot as unknown as Record<string, unknown>,
+        });
+        this.#emit("checkpoint.saved", {
+          seq: snapshot.seq,
+          completed: Object.keys(snapshot.outputs).length,
+        });
+      }
+    });
     return this.#flushing;
   }
 
@@ -149,16 +229,34 @@ export class RunLoop {
   async #main(): Promise<RunResult> {
     const { plan, clock } = this.#s;
     this.#startedAt = clock.now();
-    this.#emit("run.started", {
-      goal: plan.goal,
-      planId: plan.id,
-      scheduler: this.#s.scheduler.name,
-    });
-    this.#emit("plan.created", {
-      plan: JSON.parse(JSON.stringify(plan)),
-    });
+    if (this.#s.resume) {
+      const completed = Object.keys(this.#s.resume.outputs).length;
+      this.#emit("run.resumed", {
+        fromSeq: this.#s.resume.seq,
+        completed,
+        scheduler: this.#s.scheduler.name,
+      });
+      for (const record of this.#records.values()) {
+        const blocked = record.step.dependsOn.find((d) => {
+          const state = this.#records.get(d)!.state;
+          return state === "failed" || state === "skipped";
+        });
+        if (record.state === "pending" && blocked !== undefined) {
+          this.#skipDependents(this.#records.get(blocked)!);
+        }
+      }
+    } else {
+      this.#emit("run.started", {
+        goal: plan.goal,
+        planId: plan.id,
+        scheduler: this.#s.scheduler.name,
+        context: this.#s.startData.context,
+        limits: this.#s.startData.limits,
+      });
+      this.#emit("plan.created", { plan: JSON.parse(JSON.stringify(plan)) });
+    }
     for (const record of this.#records.values()) {
-      if (record.waiting === 0) this.#makeReady(record);
+      if (record.state === "pending" && record.waiting === 0) this.#makeReady(record);
     }
     const deadline = setTimeout(() => {
       this.#stopForLimit(
@@ -291,6 +389,7 @@ export class RunLoop {
     let output: unknown;
     let error: unknown;
     let cached = false;
+    const usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
     try {
       const input = resolveReferences(step.input, {
         outputs: this.#outputs,
@@ -315,7 +414,7 @@ export class RunLoop {
         output = this.#cache.get(key);
         cached = true;
       } else {
-        output = await this.#call(tool, step, input, record.attempts);
+        output = await this.#call(tool, step, input, record.attempts, usage);
         if (tool.idempotent && tool.cache !== false) this.#cache.set(key, output);
       }
       output = this.#checkOutput(tool, output);
@@ -329,20 +428,33 @@ export class RunLoop {
       this.#outputs.set(step.id, output);
       this.#emit(
         "step.completed",
-        { output, durationMs, attempt: record.attempts, cached },
+        { output, durationMs, attempt: record.attempts, cached, usage },
         step.id,
         "progress",
       );
+      if (step.checkpoint) this.#checkpointWanted = true;
       for (const next of record.dependents) {
         if (--next.waiting === 0 && next.state === "pending") this.#makeReady(next);
       }
     } else {
-      await this.#failed(record, error, durationMs);
+      await this.#failed(record, error, durationMs, usage);
     }
     this.#poke();
   }
 
-  async #call(tool: Tool, step: Step, input: unknown, attempt: number): Promise<unknown> {
+  async #call(
+    tool: Tool,
+    step: Step,
+    input: unknown,
+    attempt: number,
+    usage: { tokens: number; apiCalls: number; costUsd: number },
+  ): Promise<unknown> {
+    const report = (u: Usage) => {
+      usage.tokens += u.tokens ?? 0;
+      usage.apiCalls += u.apiCalls ?? 0;
+      usage.costUsd += u.costUsd ?? 0;
+      this.#report(u);
+    };
     const timeoutMs = step.timeoutMs;
     const local = new AbortController();
     const signal = AbortSignal.any([this.#abort.signal, local.signal]);
@@ -352,7 +464,7 @@ export class RunLoop {
       stepId: step.id,
       attempt,
       context: this.#s.context,
-      report: (usage) => this.#report(usage),
+      report,
       emit: (message, data) =>
         this.#emit(
           "tool.progress",
@@ -381,7 +493,7 @@ export class RunLoop {
       ]);
     } finally {
       clearTimeout(timer);
-      if (tool.cost) this.#report(tool.cost);
+      if (tool.cost) report(tool.cost);
     }
   }
 
@@ -405,7 +517,12 @@ export class RunLoop {
     return value;
   }
 
-  async #failed(record: StepRecord, error: unknown, durationMs: number): Promise<void> {
+  async #failed(
+    record: StepRecord,
+    error: unknown,
+    durationMs: number,
+    usage: Usage,
+  ): Promise<void> {
     const { step } = record;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const retry = step.retry;
@@ -424,7 +541,7 @@ export class RunLoop {
       this.#setState(record, "retrying");
       this.#emit(
         "step.retrying",
-        { error: message, attempt: record.attempts, delayMs, durationMs },
+        { error: message, attempt: record.attempts, delayMs, durationMs, usage },
         step.id,
         "warning",
       );
@@ -445,7 +562,7 @@ export class RunLoop {
     this.#failures.push({ stepId: step.id, error: record.error, attempts: record.attempts });
     this.#emit(
       "step.failed",
-      { error: record.error, attempts: record.attempts, durationMs },
+      { error: record.error, attempts: record.attempts, durationMs, usage },
       step.id,
       "error",
     );
@@ -480,6 +597,7 @@ export class RunLoop {
     const status: RunStatus = this.#stop?.status ??
       (this.#failures.length > 0 ? "failed" : "completed");
     const durationMs = this.#s.clock.now() - this.#startedAt;
+    this.#ended = status;
     const type = `run.${status}` as RunEventType;
     const summary = {
       status,
@@ -491,7 +609,9 @@ export class RunLoop {
       usage: { ...this.#usage },
     };
     this.#emit(type, summary, undefined, status === "completed" ? "info" : "error");
-    await this.#flush();
+    // Flushing can record a checkpoint event; flush until nothing is left unstored.
+    while (this.#pending.length > 0) await this.#flush();
+    await this.#flushing;
     return {
       runId: this.#s.runId,
       status,

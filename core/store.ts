@@ -26,6 +26,18 @@ export interface RunRecord {
 }
 
 /**
+ * A snapshot of a run's folded state at an event sequence number: resume loads it and replays
+ * only later events. A store keeps the latest checkpoint of a run, so checkpoints add a bounded
+ * amount of storage per run, never a copy per step.
+ */
+export interface Checkpoint {
+  /** The last event folded into `state`. */
+  readonly seq: number;
+  /** Plain JSON. */
+  readonly state: Readonly<Record<string, unknown>>;
+}
+
+/**
  * Where history lives: the append-only event log of every run. `append` must reject an event
  * whose `seq` is not exactly one more than the run's last (no gaps, no duplicates), and must
  * store a batch all or nothing. Stores hold plain JSON only.
@@ -39,4 +51,8 @@ export interface HistoryStore {
   read(runId: string, query?: EventQuery): Promise<RunEvent[]>;
   /** Lists the runs the store holds. */
   runs(): Promise<RunRecord[]>;
+  /** Replaces the run's checkpoint. */
+  saveCheckpoint(runId: string, checkpoint: Checkpoint): Promise<void>;
+  /** The run's latest checkpoint, if any. */
+  loadCheckpoint(runId: string): Promise<Checkpoint | undefined>;
 }

@@ -5,12 +5,14 @@ import { defineTool, type Tool } from "../mod.ts";
 export interface CallLog {
   readonly started: string[];
   readonly finished: string[];
+  /** `start:ID` and `end:ID` in the order they happened. */
+  readonly timeline: string[];
   running: number;
   peak: number;
 }
 
 export function callLog(): CallLog {
-  return { started: [], finished: [], running: 0, peak: 0 };
+  return { started: [], finished: [], timeline: [], running: 0, peak: 0 };
 }
 
 /**
@@ -35,6 +37,7 @@ export function workTool(log: CallLog): Tool {
       ctx,
     ) => {
       log.started.push(id);
+      log.timeline.push(`start:${id}`);
       log.running++;
       log.peak = Math.max(log.peak, log.running);
       try {
@@ -45,6 +48,7 @@ export function workTool(log: CallLog): Tool {
       } finally {
         log.running--;
         log.finished.push(id);
+        log.timeline.push(`end:${id}`);
       }
     },
   });

@@ -1,5 +1,5 @@
 import type { RunEvent } from "../../core/events.ts";
-import type { EventQuery, HistoryStore, RunRecord } from "../../core/store.ts";
+import type { Checkpoint, EventQuery, HistoryStore, RunRecord } from "../../core/store.ts";
 import { BatonError } from "../../core/errors.ts";
 import { filterEvents, foldRecord } from "./_store_util.ts";
 
@@ -24,6 +24,7 @@ import { filterEvents, foldRecord } from "./_store_util.ts";
  */
 export function memoryStore(): HistoryStore {
   const logs = new Map<string, RunEvent[]>();
+  const checkpoints = new Map<string, Checkpoint>();
   return {
     name: "memory",
     kind: "store",
@@ -52,6 +53,14 @@ export function memoryStore(): HistoryStore {
       const out: RunRecord[] = [];
       for (const [runId, log] of logs) out.push(foldRecord(runId, log));
       return Promise.resolve(out);
+    },
+    saveCheckpoint(runId, checkpoint) {
+      checkpoints.set(runId, JSON.parse(JSON.stringify(checkpoint)));
+      return Promise.resolve();
+    },
+    loadCheckpoint(runId) {
+      const found = checkpoints.get(runId);
+      return Promise.resolve(found === undefined ? undefined : structuredClone(found));
     },
   };
 }

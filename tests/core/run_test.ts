@@ -107,7 +107,14 @@ Deno.test("a 10,000-step chain runs to the end, each step once and in order", as
   assert.deepEqual(result.output, { id: "s9999", sum: 10_000 });
   assert.equal(log.started.length, 10_000);
   assert.ok(log.started.every((id, i) => id === `s${i}`));
-  assert.equal(result.events, 2 + 10_000 * 3 + 1);
+  const events = await baton.history(run.id).events();
+  assert.equal(events.length, result.events);
+  events.forEach((e, i) => assert.equal(e.seq, i + 1));
+  assert.equal(events.filter((e) => e.type.startsWith("step.")).length, 3 * 10_000);
+  assert.ok(
+    events.filter((e) => e.type === "checkpoint.saved").length >= 30,
+    "a checkpoint per 1000 events",
+  );
 });
 
 Deno.test("a dependency cycle is rejected with its path and runs nothing", () => {

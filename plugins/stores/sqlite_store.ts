@@ -1,0 +1,257 @@
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { BatonError } from "../../core/errors.ts";
+import type { RunEvent, RunEventType } from "../../core/events.ts";
+import type { Checkpoint, EventQuery, HistoryStore, RunRecord } from "../../core/store.ts";
+
+/**
+ * The SQLite history store, a separate entry point (`@baton/baton/sqlite`) so that the root
+ * module loads in runtimes without `node:sqlite`.
+ *
+ * @module
+ */
+
+/** Options of {@linkcode sqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file; `":memory:"` for a throwaway one. */
+  readonly path: string;
+  /**
+   * `FULL` makes every committed batch survive a power cut; `NORMAL` (in WAL mode) survives
+   * a process crash and is faster.
+   * @default {"FULL"}
+   */
+  readonly synchronous?: "FULL" | "NORMAL";
+  /**
+   * How long a write waits for another connection's lock, in milliseconds.
+   * @default {5000}
+   */
+  readonly busyTimeoutMs?: number;
+}
+
+/** A SQLite history store that can be closed. */
+export interface SqliteStore extends HistoryStore {
+  /** Closes the database. */
+  close(): void;
+}
+
+const FINAL: Partial<Record<RunEventType, RunRecord["status"]>> = {
+  "run.completed": "completed",
+  "run.failed": "failed",
+  "run.stopped": "stopped",
+  "run.cancelled": "cancelled",
+};
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY,
+  goal TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  last_seq INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+  run_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  step_id TEXT,
+  plan_version INTEGER NOT NULL,
+  impact TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_by_step ON events (run_id, step_id, seq);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  run_id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  state TEXT NOT NULL
+);`;
+
+interface Row {
+  seq: number;
+  type: string;
+  ts: number;
+  step_id: string | null;
+  plan_version: number;
+  impact: string;
+  data: string;
+}
+
+/**
+ * History in one SQLite file through Deno's built-in `node:sqlite`: nothing to install. WAL
+ * journal, `synchronous=FULL` by default, a busy timeout, and the primary key (run, seq) so a
+ * gap or a duplicate cannot be stored; each batch of events is one transaction. Rows hold plain
+ * JSON. Use one store (one writer) per process and file.
+ *
+ * @param options The file and durability.
+ * @returns The store plugin.
+ *
+ * @example A throwaway database
+ * ```ts
+ * import { createOrchestrator, defineTool } from "@baton/baton";
+ * import { sqliteStore } from "@baton/baton/sqlite";
+ * import assert from "node:assert/strict";
+ *
+ * const store = sqliteStore({ path: ":memory:" });
+ * const noop = defineTool({ name: "noop", description: "Does nothing", input: { type: "object" }, run: () => null });
+ * const run = createOrchestrator({ tools: [noop], store }).run({ goal: "g", steps: [{ id: "a", tool: "noop" }] });
+ * await run.result;
+ * assert.equal((await store.runs())[0]?.status, "completed");
+ * store.close();
+ * ```
+ */
+export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const synchronous = options.synchronous ?? "FULL";
+  if (synchronous !== "FULL" && synchronous !== "NORMAL") {
+    throw new RangeError(
+      `sqliteStore: synchronous must be "FULL" or "NORMAL", got ${String(synchronous)}`,
+    );
+  }
+  const db = new DatabaseSync(options.path);
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(`PRAGMA synchronous = ${synchronous}`);
+  db.exec(SCHEMA);
+  const lastSeq = db.prepare("SELECT last_seq FROM runs WHERE run_id = ?");
+  const insertRun = db.prepare(
+    "INSERT INTO runs (run_id, goal, started_at, status, last_seq) VALUES (?, ?, ?, 'running', 0)",
+  );
+  const updateRun = db.prepare("UPDATE runs SET last_seq = ?, status = ? WHERE run_id = ?");
+  const insertEvent = db.prepare(
+    "INSERT INTO events (run_id, seq, type, ts, step_id, plan_version, impact, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const statusOf = db.prepare("SELECT status FROM runs WHERE run_id = ?");
+  const saveCp = db.prepare(
+    "INSERT INTO checkpoints (run_id, seq, state) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, state = excluded.state",
+  );
+  const loadCp = db.prepare("SELECT seq, state FROM checkpoints WHERE run_id = ?");
+  const queries = new Map<string, StatementSync>();
+
+  function transaction<T>(work: () => T): T {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const out = work();
+      db.exec("COMMIT");
+      return out;
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  function toEvent(runId: string, row: Row): RunEvent {
+    return {
+      seq: row.seq,
+      runId,
+      type: row.type as RunEventType,
+      ts: row.ts,
+      ...(row.step_id === null ? {} : { stepId: row.step_id }),
+      planVersion: row.plan_version,
+      data: JSON.parse(row.data),
+      impact: row.impact as RunEvent["impact"],
+    };
+  }
+
+  return {
+    name: "sqlite",
+    kind: "store",
+    append(runId, events) {
+      if (events.length === 0) return Promise.resolve();
+      try {
+        transaction(() => {
+          let last = (lastSeq.get(runId) as { last_seq: number } | undefined)?.last_seq;
+          if (last === undefined) {
+            const first = events[0]!;
+            insertRun.run(runId, String(first.data.goal ?? ""), first.ts);
+            last = 0;
+          }
+          let status = ((statusOf.get(runId) as { status: string }).status) as RunRecord["status"];
+          for (const e of events) {
+            if (e.runId !== runId || e.seq !== last + 1) {
+              throw new BatonError(
+                `Run "${runId}": event seq ${e.seq} does not follow ${last} (no gaps or duplicates allowed)`,
+              );
+            }
+            insertEvent.run(
+              runId,
+              e.seq,
+              e.type,
+              e.ts,
+              e.stepId ?? null,
+              e.planVersion,
+              e.impact,
+              JSON.stringify(e.data),
+            );
+            last = e.seq;
+            status = FINAL[e.type] ??
+              (e.type === "run.started" || e.type === "run.resumed" ? "running" : status);
+          }
+          updateRun.run(last, status, runId);
+        });
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    read(runId, query: EventQuery = {}) {
+      const where = ["run_id = ?", "seq > ?"];
+      const params: (string | number)[] = [runId, query.afterSeq ?? 0];
+      if (query.stepId !== undefined) {
+        where.push("step_id = ?");
+        params.push(query.stepId);
+      }
+      if (query.types !== undefined) {
+        where.push(`type IN (${query.types.map(() => "?").join(", ") || "NULL"})`);
+        params.push(...query.types);
+      }
+      if (query.since !== undefined) {
+        where.push("ts >= ?");
+        params.push(query.since);
+      }
+      if (query.until !== undefined) {
+        where.push("ts < ?");
+        params.push(query.until);
+      }
+      const limit = query.limit === undefined ? "" : " LIMIT ?";
+      if (query.limit !== undefined) params.push(Math.max(0, Math.floor(query.limit)));
+      const sql = `SELECT seq, type, ts, step_id, plan_version, impact, data FROM events WHERE ${
+        where.join(" AND ")
+      } ORDER BY seq${limit}`;
+      let statement = queries.get(sql);
+      if (statement === undefined) {
+        statement = db.prepare(sql);
+        queries.set(sql, statement);
+      }
+      return Promise.resolve(
+        (statement.all(...params) as unknown as Row[]).map((row) => toEvent(runId, row)),
+      );
+    },
+    runs() {
+      const rows = db.prepare(
+        "SELECT run_id, goal, started_at, status, last_seq FROM runs ORDER BY started_at",
+      )
+        .all() as unknown as Array<
+          { run_id: string; goal: string; started_at: number; status: string; last_seq: number }
+        >;
+      return Promise.resolve(rows.map((r) => ({
+        runId: r.run_id,
+        goal: r.goal,
+        startedAt: r.started_at,
+        status: r.status as RunRecord["status"],
+        lastSeq: r.last_seq,
+      })));
+    },
+    saveCheckpoint(runId, checkpoint: Checkpoint) {
+      saveCp.run(runId, checkpoint.seq, JSON.stringify(checkpoint.state));
+      return Promise.resolve();
+    },
+    loadCheckpoint(runId) {
+      const row = loadCp.get(runId) as { seq: number; state: string } | undefined;
+      return Promise.resolve(
+        row === undefined ? undefined : { seq: row.seq, state: JSON.parse(row.state) },
+      );
+    },
+    close() {
+      db.close();
+    },
+  };
+}

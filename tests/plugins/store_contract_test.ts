@@ -1,0 +1,137 @@
+// The contract every history store must meet, run against each one.
+import assert from "node:assert/strict";
+import { BatonError, type HistoryStore, memoryStore, type RunEvent } from "../../mod.ts";
+import { sqliteStore } from "../../plugins/stores/sqlite_store.ts";
+
+const event = (
+  runId: string,
+  seq: number,
+  type: RunEvent["type"] = "step.completed",
+  extra: Partial<RunEvent> = {},
+): RunEvent => ({
+  seq,
+  runId,
+  type,
+  ts: 1000 + seq,
+  planVersion: 1,
+  data: seq === 1 ? { goal: "Contract" } : { n: seq, nested: { list: [1, "two", null] } },
+  impact: "info",
+  ...extra,
+});
+
+const stores: Array<[string, () => Promise<{ store: HistoryStore; done: () => Promise<void> }>]> = [
+  ["memoryStore", () => Promise.resolve({ store: memoryStore(), done: () => Promise.resolve() })],
+  ["sqliteStore", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "baton-store-" });
+    const store = sqliteStore({ path: `${dir}/history.db` });
+    return {
+      store,
+      done: async () => (store.close(), await Deno.remove(dir, { recursive: true })),
+    };
+  }],
+];
+
+for (const [name, open] of stores) {
+  Deno.test(`${name}: appends and reads back events exactly, as plain JSON`, async () => {
+    const { store, done } = await open();
+    try {
+      const events = [
+        event("r", 1, "run.started"),
+        event("r", 2, "step.started", { stepId: "a" }),
+        event("r", 3, "step.completed", { stepId: "a" }),
+      ];
+      await store.append("r", events);
+      const back = await store.read("r");
+      assert.deepEqual(back, events);
+      assert.equal(Object.getPrototypeOf(back[1]!.data), Object.prototype);
+      assert.deepEqual(await store.read("other"), []);
+    } finally {
+      await done();
+    }
+  });
+
+  Deno.test(`${name}: refuses gaps, duplicates and foreign events, storing nothing of the batch`, async () => {
+    const { store, done } = await open();
+    try {
+      await store.append("r", [event("r", 1, "run.started"), event("r", 2)]);
+      await assert.rejects(store.append("r", [event("r", 4)]), BatonError);
+      await assert.rejects(store.append("r", [event("r", 2)]), /does not follow 2/);
+      await assert.rejects(store.append("r", [event("r", 3), event("r", 3)]), BatonError);
+      await assert.rejects(store.append("r", [event("x", 3)]), BatonError);
+      assert.deepEqual((await store.read("r")).map((e) => e.seq), [1, 2]);
+      await store.append("r", [event("r", 3)]);
+      assert.equal((await store.read("r")).length, 3);
+    } finally {
+      await done();
+    }
+  });
+
+  Deno.test(`${name}: filters by type, step, time range and page`, async () => {
+    const { store, done } = await open();
+    try {
+      const events = [event("r", 1, "run.started")];
+      for (let i = 2; i <= 40; i++) {
+        events.push(
+          event("r", i, i % 2 ? "step.started" : "step.completed", { stepId: `s${i % 5}` }),
+        );
+      }
+      await store.append("r", events);
+      assert.equal((await store.read("r", { types: ["step.started"] })).length, 19);
+      assert.ok((await store.read("r", { stepId: "s3" })).every((e) => e.stepId === "s3"));
+      assert.deepEqual((await store.read("r", { since: 1010, until: 1013 })).map((e) => e.seq), [
+        10,
+        11,
+        12,
+      ]);
+      assert.deepEqual((await store.read("r", { afterSeq: 30, limit: 3 })).map((e) => e.seq), [
+        31,
+        32,
+        33,
+      ]);
+      assert.deepEqual(await store.read("r", { types: [] }), []);
+    } finally {
+      await done();
+    }
+  });
+
+  Deno.test(`${name}: lists runs with their status and keeps the latest checkpoint`, async () => {
+    const { store, done } = await open();
+    try {
+      await store.append("r1", [event("r1", 1, "run.started"), event("r1", 2, "run.completed")]);
+      await store.append("r2", [event("r2", 1, "run.started")]);
+      const runs = Object.fromEntries((await store.runs()).map((r) => [r.runId, r]));
+      assert.equal(runs.r1!.status, "completed");
+      assert.equal(runs.r1!.lastSeq, 2);
+      assert.equal(runs.r2!.status, "running");
+      assert.equal(runs.r1!.goal, "Contract");
+      assert.equal(await store.loadCheckpoint("r2"), undefined);
+      await store.saveCheckpoint("r2", { seq: 1, state: { outputs: { a: 1 } } });
+      await store.saveCheckpoint("r2", { seq: 5, state: { outputs: { a: 1, b: [2] } } });
+      assert.deepEqual(await store.loadCheckpoint("r2"), {
+        seq: 5,
+        state: { outputs: { a: 1, b: [2] } },
+      });
+    } finally {
+      await done();
+    }
+  });
+}
+
+Deno.test("sqliteStore: the file survives reopening and checks its options", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "baton-store-" });
+  try {
+    const first = sqliteStore({ path: `${dir}/h.db`, synchronous: "NORMAL" });
+    await first.append("r", [event("r", 1, "run.started"), event("r", 2)]);
+    first.close();
+    const second = sqliteStore({ path: `${dir}/h.db` });
+    assert.equal((await second.read("r")).length, 2);
+    await assert.rejects(second.append("r", [event("r", 2)]), BatonError);
+    second.close();
+    assert.throws(
+      () => sqliteStore({ path: `${dir}/x.db`, synchronous: "OFF" as never }),
+      /FULL" or "NORMAL/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
