@@ -64,10 +64,15 @@ export class PlanError extends BatonError {
    * @param options Where it is.
    */
   constructor(message: string, options: PlanErrorOptions) {
-    const where = options.line === undefined
+    const position = options.line === undefined
+      ? ""
+      : `line ${options.line}, column ${options.column ?? 1}`;
+    const where = options.path === ""
+      ? position
+      : position === ""
       ? options.path
-      : `${options.path} (line ${options.line}, column ${options.column ?? 1})`;
-    super(options.path === "" ? message : `${where}: ${message}`, options);
+      : `${options.path} (${position})`;
+    super(where === "" ? message : `${where}: ${message}`, options);
     this.name = "PlanError";
     this.path = options.path;
     this.line = options.line;

@@ -5,6 +5,7 @@ import { emptyRunState, foldRunEvents, type RunState } from "./run_state.ts";
 import type { RunEvent } from "./events.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { normalizePlan, type PlanCaps } from "./normalize_plan.ts";
+import { parsePlanText, withPositions } from "./plan_text.ts";
 import type { PlanInput } from "./plan.ts";
 import { registerPlugins } from "./plugin.ts";
 import { RunHistory } from "./run_history.ts";
@@ -63,9 +64,11 @@ export interface Orchestrator {
   readonly tools: ReadonlyMap<string, Tool>;
   /**
    * Validates a plan and starts running it. A plan with any error throws here and runs nothing.
+   * The plan is an object, or the text of a YAML or JSON plan file (errors then also carry the
+   * line and column).
    * @throws {PlanError} With the path of the bad field.
    */
-  run(plan: PlanInput, options?: RunOptions): RunHandle;
+  run(plan: PlanInput | string, options?: RunOptions): RunHandle;
   /** Queries over a run's recorded history. */
   history(runId: string): RunHistory;
   /**
@@ -150,8 +153,11 @@ export function createKernel(options: KernelOptions): Orchestrator {
   const checkpointEvery = options.checkpointEvery ?? 1000;
   if (!(checkpointEvery >= 1)) throw new RangeError("checkpointEvery must be at least 1");
 
-  function run(input: PlanInput, runOptions: RunOptions = {}): RunHandle {
-    const plan = normalizePlan(input, { tools, ...(options.caps ? { caps: options.caps } : {}) });
+  function run(input: PlanInput | string, runOptions: RunOptions = {}): RunHandle {
+    const caps = options.caps ?? {};
+    const plan = typeof input === "string"
+      ? withPositions(parsePlanText(input, caps), (value) => normalizePlan(value, { tools, caps }))
+      : normalizePlan(input, { tools, caps });
     const context = runOptions.context ?? {};
     guardInput(context, options.caps ?? {}, "context");
     const limits = resolveLimits({ ...baseLimits, ...runOptions.limits });

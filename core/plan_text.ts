@@ -1,0 +1,148 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
+import { PlanError } from "./errors.ts";
+import { DEFAULT_INPUT_CAPS, type InputCaps } from "./input_guard.ts";
+
+/** Caps specific to plan text. */
+export interface PlanTextCaps extends InputCaps {
+  /**
+   * Most alias expansions (`*name`) in one file: a small number stops "billion laughs".
+   * @default {50}
+   */
+  readonly maxAliases?: number;
+}
+
+/** Parsed plan text: the value, and a way to find where a field came from. */
+export interface ParsedPlanText {
+  /** The plain JSON value of the file. */
+  readonly value: unknown;
+  /** 1-based line and column of the field at a path like `steps[2].input.url`, if found. */
+  locate(path: string): { line: number; column: number } | undefined;
+}
+
+const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Splits `steps[2].input.url` into `["steps", 2, "input", "url"]`. */
+function splitPath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const part of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    out.push(part[2] !== undefined ? Number(part[2]) : part[1]!);
+  }
+  return out;
+}
+
+/**
+ * Parses a plan written in YAML or JSON (JSON is YAML) with hard limits, before anything
+ * else looks at it: the text's size, syntax errors, duplicate keys, explicit tags (none are
+ * allowed: no custom types), prototype keys, and alias expansion (`maxAliases`). Every error
+ * is a `PlanError` with the line and column.
+ *
+ * @param text The file's text.
+ * @param caps Size and alias caps.
+ * @returns The value and a locator for error positions.
+ * @throws {PlanError} With line and column.
+ *
+ * @example Errors point into the file
+ * ```ts
+ * import { parsePlanText, PlanError } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const parsed = parsePlanText("goal: g\nsteps:\n  - id: a\n    tool: echo\n");
+ * assert.deepEqual(parsed.locate("steps[0].tool"), { line: 4, column: 11 });
+ * assert.throws(() => parsePlanText("goal: !!js/function f\n"), PlanError);
+ * ```
+ */
+export function parsePlanText(text: string, caps: PlanTextCaps = {}): ParsedPlanText {
+  if (typeof text !== "string") {
+    throw new PlanError("Expected the text of a plan file", { path: "" });
+  }
+  const maxBytes = caps.maxBytes ?? DEFAULT_INPUT_CAPS.maxBytes;
+  if (text.length > maxBytes) {
+    throw new PlanError(`The plan file is larger than ${maxBytes} bytes`, { path: "" });
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    schema: "core",
+    merge: false,
+    strict: true,
+  });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const first = doc.errors[0];
+  if (first) {
+    throw new PlanError(first.message.split("\n")[0]!, { path: "", ...at(first.pos[0]) });
+  }
+  visit(doc, {
+    Node(_key, node) {
+      if ((isScalar(node) || isMap(node) || isSeq(node)) && node.tag !== undefined) {
+        throw new PlanError(`Tags such as ${node.tag} are not allowed in plan files`, {
+          path: "",
+          ...at(node.range?.[0] ?? 0),
+        });
+      }
+    },
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && FORBIDDEN.has(String(pair.key.value))) {
+        throw new PlanError(`The key "${pair.key.value}" is not allowed`, {
+          path: "",
+          ...at(pair.key.range?.[0] ?? 0),
+        });
+      }
+    },
+  });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: caps.maxAliases ?? 50 });
+  } catch (error) {
+    throw new PlanError(
+      `The plan file expands aliases too much (more than ${caps.maxAliases ?? 50}): refused`,
+      { path: "", cause: error },
+    );
+  }
+  return {
+    value,
+    locate(path: string) {
+      const segments = splitPath(path);
+      // Walk down as far as the path exists: a missing field points at its parent.
+      for (let n = segments.length; n >= 0; n--) {
+        const node = doc.getIn(segments.slice(0, n), true) as Node | undefined;
+        const target = n === segments.length ? node : node;
+        if (target && !isPair(target) && target.range) return at(target.range[0]);
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Runs `normalize` on parsed text and adds the line and column to any `PlanError` it throws.
+ *
+ * @param parsed Parsed plan text.
+ * @param normalize What to do with the value.
+ * @returns What `normalize` returns.
+ * @throws {PlanError} With line and column when the field is found in the file.
+ */
+export function withPositions<T>(parsed: ParsedPlanText, normalize: (value: unknown) => T): T {
+  try {
+    return normalize(parsed.value);
+  } catch (error) {
+    if (error instanceof PlanError && error.line === undefined) {
+      const where = parsed.locate(error.path);
+      if (where) {
+        const message = error.message.startsWith(`${error.path}: `)
+          ? error.message.slice(error.path.length + 2)
+          : error.message;
+        const located = new PlanError(message, { path: error.path, ...where, cause: error });
+        if ("cycle" in error) {
+          Object.defineProperty(located, "cycle", { value: error.cycle, enumerable: true });
+        }
+        throw located;
+      }
+    }
+    throw error;
+  }
+}
