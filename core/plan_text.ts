@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
-import { PlanError } from "./errors.ts";
+import { CycleError, PlanError } from "./errors.ts";
 import { DEFAULT_INPUT_CAPS, type InputCaps } from "./input_guard.ts";
 
 /** Caps specific to plan text. */
@@ -136,11 +136,9 @@ export function withPositions<T>(parsed: ParsedPlanText, normalize: (value: unkn
         const message = error.message.startsWith(`${error.path}: `)
           ? error.message.slice(error.path.length + 2)
           : error.message;
-        const located = new PlanError(message, { path: error.path, ...where, cause: error });
-        if ("cycle" in error) {
-          Object.defineProperty(located, "cycle", { value: error.cycle, enumerable: true });
-        }
-        throw located;
+        throw error instanceof CycleError
+          ? new CycleError(error.cycle, { path: error.path, ...where, cause: error })
+          : new PlanError(message, { path: error.path, ...where, cause: error });
       }
     }
     throw error;
