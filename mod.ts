@@ -57,3 +57,5 @@ export * from "./plugins/schedulers/parallel_scheduler.ts";
 export * from "./plugins/schedulers/priority_scheduler.ts";
 export * from "./plugins/schedulers/critical_path_scheduler.ts";
 export * from "./plugins/stores/memory_store.ts";
+export * from "./plugins/conditions/cel_conditions.ts";
+export * from "./core/conditions.ts";

@@ -5,6 +5,7 @@ import type { PlanCaps } from "./core/normalize_plan.ts";
 import type { Tool } from "./core/tool.ts";
 import { parallelScheduler } from "./plugins/schedulers/parallel_scheduler.ts";
 import { memoryStore } from "./plugins/stores/memory_store.ts";
+import { celConditions } from "./plugins/conditions/cel_conditions.ts";
 
 /** Options of {@linkcode createOrchestrator}. */
 export interface OrchestratorOptions {
@@ -25,8 +26,8 @@ export interface OrchestratorOptions {
 }
 
 /**
- * Creates an orchestrator with default plugins where none is given: `parallelScheduler()`
- * and `memoryStore()`.
+ * Creates an orchestrator with default plugins where none is given: `parallelScheduler()`,
+ * `memoryStore()` and `celConditions()`.
  *
  * @param options Tools, plugins, store, limits.
  * @returns The orchestrator.
@@ -65,6 +66,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const defaults = [
     ...(kinds.has("scheduler") ? [] : [parallelScheduler()]),
     ...(kinds.has("store") ? [] : [memoryStore()]),
+    ...(kinds.has("conditions") ? [] : [celConditions()]),
   ];
   return createKernel({
     tools: options.tools,

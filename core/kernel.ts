@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "./clock.ts";
+import type { Condition } from "./conditions.ts";
 import { BatonError, PluginError } from "./errors.ts";
 import { guardInput } from "./input_guard.ts";
 import { emptyRunState, foldRunEvents, type RunState } from "./run_state.ts";
@@ -101,6 +102,7 @@ function planToInput(plan: Plan): PlanInput & { id: string } {
       tool: s.tool,
       input: s.input,
       dependsOn: s.dependsOn,
+      ...(s.when === undefined ? {} : { when: s.when }),
       priority: s.priority,
       retry: s.retry,
       estimateMs: s.estimateMs,
@@ -153,21 +155,44 @@ export function createKernel(options: KernelOptions): Orchestrator {
   const checkpointEvery = options.checkpointEvery ?? 1000;
   if (!(checkpointEvery >= 1)) throw new RangeError("checkpointEvery must be at least 1");
 
-  function run(input: PlanInput | string, runOptions: RunOptions = {}): RunHandle {
+  /** Validates a plan and compiles its conditions. */
+  function prepare(input: unknown, extra: { version?: number } = {}) {
     const caps = options.caps ?? {};
+    const compiled = new Map<string, Condition>();
+    const settings = {
+      tools,
+      caps,
+      compiled,
+      ...(slots.conditions ? { conditions: slots.conditions } : {}),
+      ...extra,
+    };
     const plan = typeof input === "string"
-      ? withPositions(parsePlanText(input, caps), (value) => normalizePlan(value, { tools, caps }))
-      : normalizePlan(input, { tools, caps });
+      ? withPositions(parsePlanText(input, caps), (value) => normalizePlan(value, settings))
+      : normalizePlan(input, settings);
+    return { plan, compiled };
+  }
+
+  function run(input: PlanInput | string, runOptions: RunOptions = {}): RunHandle {
+    const { plan, compiled } = prepare(input);
     const context = runOptions.context ?? {};
     guardInput(context, options.caps ?? {}, "context");
     const limits = resolveLimits({ ...baseLimits, ...runOptions.limits });
     const runId = runOptions.runId ?? crypto.randomUUID();
-    return start(runId, plan, context, limits, undefined, finiteLimits(runOptions.limits));
+    return start(
+      runId,
+      plan,
+      compiled,
+      context,
+      limits,
+      undefined,
+      finiteLimits(runOptions.limits),
+    );
   }
 
   function start(
     runId: string,
     plan: Plan,
+    conditions: ReadonlyMap<string, Condition>,
     context: Readonly<Record<string, unknown>>,
     limits: Required<Limits>,
     resume: RunState | undefined,
@@ -185,6 +210,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       clock,
       context: Object.freeze(JSON.parse(JSON.stringify(context))),
       startData: { context, limits: runLimits },
+      conditions,
       checkpointEvery,
       ...(resume ? { resume } : {}),
       onEvent: () => {
@@ -238,13 +264,9 @@ export function createKernel(options: KernelOptions): Orchestrator {
     if (state.ended !== undefined) {
       throw new BatonError(`Run "${runId}" has already ended (${state.ended})`);
     }
-    const plan = normalizePlan(planToInput(begin.plan), {
-      tools,
-      version: begin.plan.version,
-      ...(options.caps ? { caps: options.caps } : {}),
-    });
+    const { plan, compiled } = prepare(planToInput(begin.plan), { version: begin.plan.version });
     const limits = resolveLimits({ ...baseLimits, ...begin.limits });
-    return start(runId, plan, begin.context, limits, state, finiteLimits(begin.limits));
+    return start(runId, plan, compiled, begin.context, limits, state, finiteLimits(begin.limits));
   }
 
   async function recover(mode: "resume" | "mark" = "resume"): Promise<RunHandle[]> {

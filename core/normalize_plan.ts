@@ -5,6 +5,7 @@ import { checkSchema } from "./json_schema.ts";
 import type { Plan, PlanInput, Step } from "./plan.ts";
 import { findReferences } from "./references.ts";
 import type { Tool } from "./tool.ts";
+import type { Condition, ConditionLanguage } from "./conditions.ts";
 
 /** Caps on plan input; a large legitimate plan raises them. */
 export interface PlanCaps extends InputCaps {
@@ -30,6 +31,10 @@ export interface NormalizePlanOptions {
   readonly version?: number;
   /** The plan this one replaces. */
   readonly parent?: { readonly id: string; readonly version: number };
+  /** Compiles `when:` conditions; a plan with a condition needs it. */
+  readonly conditions?: ConditionLanguage;
+  /** Receives each step's compiled condition. */
+  readonly compiled?: Map<string, Condition>;
 }
 
 const PLAN_KEYS = new Set(["goal", "steps", "output", "id"]);
@@ -38,6 +43,7 @@ const STEP_KEYS = new Set([
   "tool",
   "input",
   "dependsOn",
+  "when",
   "priority",
   "retry",
   "timeoutMs",
@@ -171,6 +177,9 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
         { path: `${at}.id` },
       );
     }
+    if (s.id === "__proto__" || s.id === "constructor" || s.id === "prototype") {
+      throw new PlanError(`The step id "${s.id}" is reserved`, { path: `${at}.id` });
+    }
     if (seen.has(s.id)) {
       throw new PlanError(`Duplicate step id "${s.id}" (first used by steps[${seen.get(s.id)}])`, {
         path: `${at}.id`,
@@ -225,6 +234,25 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     if (s.checkpoint !== undefined && typeof s.checkpoint !== "boolean") {
       throw new PlanError("Expected true or false", { path: `${at}.checkpoint` });
     }
+    let when: string | undefined;
+    if (s.when !== undefined) {
+      if (typeof s.when !== "string" || s.when.trim() === "" || s.when.length > 4096) {
+        throw new PlanError("Expected a condition expression (4096 characters at most)", {
+          path: `${at}.when`,
+        });
+      }
+      if (options.conditions === undefined) {
+        throw new PlanError("No condition language is loaded to evaluate it", {
+          path: `${at}.when`,
+        });
+      }
+      try {
+        options.compiled?.set(s.id, options.conditions.compile(s.when));
+      } catch (error) {
+        throw new PlanError((error as Error).message, { path: `${at}.when`, cause: error });
+      }
+      when = s.when;
+    }
     if (s.title !== undefined && typeof s.title !== "string") {
       throw new PlanError("Expected a string", { path: `${at}.title` });
     }
@@ -240,6 +268,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       tool: s.tool,
       input: copyJson(stepInput),
       dependsOn,
+      when,
       priority: s.priority === undefined ? 0 : num(s.priority, `${at}.priority`, {}),
       retry,
       timeoutMs: s.timeoutMs === undefined

@@ -24,6 +24,11 @@ export interface StepInput {
   readonly input?: Readonly<Record<string, unknown>>;
   /** Steps that must complete first. */
   readonly dependsOn?: readonly string[];
+  /**
+   * A condition (CEL by default) over `steps.ID.output` and `context`, checked when the step's
+   * dependencies are done; when false the step is skipped.
+   */
+  readonly when?: string;
   /** Higher runs first when several are ready (priority scheduler, topological order). */
   readonly priority?: number;
   /** Retries after a failure. */
@@ -57,6 +62,7 @@ export interface Step {
   readonly input: Readonly<Record<string, unknown>>;
   /** Deduplicated, in the order written. */
   readonly dependsOn: readonly string[];
+  readonly when: string | undefined;
   readonly priority: number;
   readonly retry: Required<RetryPolicy>;
   readonly timeoutMs: number | undefined;

@@ -21,6 +21,31 @@ export interface ParsedPlanText {
 
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
 
+/**
+ * Parses with the yaml package, which reads the LOG_TOKENS and LOG_STREAM environment variables
+ * while parsing; under Deno that needs env permission, so say which flag when it is missing.
+ */
+function parseYaml(text: string, lineCounter: LineCounter) {
+  try {
+    return parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      schema: "core",
+      merge: false,
+      strict: true,
+    });
+  } catch (error) {
+    if ((error as Error)?.name === "NotCapable" || (error as Error)?.name === "PermissionDenied") {
+      throw new Error(
+        "Parsing plan text needs read access to two environment variables that the yaml package checks: run Deno with --allow-env=LOG_TOKENS,LOG_STREAM",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
 /** Splits `steps[2].input.url` into `["steps", 2, "input", "url"]`. */
 function splitPath(path: string): (string | number)[] {
   const out: (string | number)[] = [];
@@ -60,14 +85,7 @@ export function parsePlanText(text: string, caps: PlanTextCaps = {}): ParsedPlan
     throw new PlanError(`The plan file is larger than ${maxBytes} bytes`, { path: "" });
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    schema: "core",
-    merge: false,
-    strict: true,
-  });
+  const doc = parseYaml(text, lineCounter);
   const at = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };

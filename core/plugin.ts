@@ -1,19 +1,22 @@
+import type { ConditionLanguage } from "./conditions.ts";
 import { PluginError } from "./errors.ts";
 import type { Scheduler } from "./scheduler.ts";
 import type { HistoryStore } from "./store.ts";
 
 /** Any plugin the kernel loads; today's kinds are schedulers and stores. */
-export type Plugin = Scheduler | HistoryStore;
+export type Plugin = Scheduler | HistoryStore | ConditionLanguage;
 
 const HOOKS: Readonly<Record<Plugin["kind"], readonly string[]>> = {
   scheduler: ["select"],
   store: ["append", "read", "runs", "saveCheckpoint", "loadCheckpoint"],
+  conditions: ["compile"],
 };
 
 /** The plugins of an orchestrator, one per slot, checked at registration. */
 export interface PluginSlots {
   readonly scheduler: Scheduler | undefined;
   readonly store: HistoryStore | undefined;
+  readonly conditions: ConditionLanguage | undefined;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface PluginSlots {
  */
 export function registerPlugins(plugins: readonly unknown[]): PluginSlots {
   const names = new Set<string>();
-  const slots: { scheduler?: Scheduler; store?: HistoryStore } = {};
+  const slots: { scheduler?: Scheduler; store?: HistoryStore; conditions?: ConditionLanguage } = {};
   plugins.forEach((plugin, i) => {
     const p = plugin as Partial<Plugin> | null;
     const name = typeof p?.name === "string" && p.name !== "" ? p.name : `plugins[${i}]`;
@@ -69,5 +72,5 @@ export function registerPlugins(plugins: readonly unknown[]): PluginSlots {
     }
     (slots as Record<string, unknown>)[kind] = p;
   });
-  return { scheduler: slots.scheduler, store: slots.store };
+  return { scheduler: slots.scheduler, store: slots.store, conditions: slots.conditions };
 }

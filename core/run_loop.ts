@@ -12,6 +12,7 @@ import type { HistoryStore } from "./store.ts";
 import type { Tool, ToolContext, Usage } from "./tool.ts";
 import { canonicalJson } from "./canonical_json.ts";
 import type { RunState } from "./run_state.ts";
+import type { Condition } from "./conditions.ts";
 
 /** Everything a run needs. */
 export interface RunSetup {
@@ -29,6 +30,8 @@ export interface RunSetup {
   readonly resume?: RunState;
   /** Save a checkpoint at least every this many events. */
   readonly checkpointEvery: number;
+  /** Compiled `when:` conditions by step id. */
+  readonly conditions: ReadonlyMap<string, Condition>;
   /** Recorded in `run.started` so a resumed run gets the same context and limits. */
   readonly startData: { readonly context: unknown; readonly limits: unknown };
 }
@@ -50,6 +53,8 @@ export class RunLoop {
   readonly #s: RunSetup;
   readonly #records = new Map<string, StepRecord>();
   readonly #outputs = new Map<string, unknown>();
+  /** `steps` as conditions see it: completed steps' outputs. */
+  readonly #conditionSteps: Record<string, { output: unknown }> = {};
   readonly #ready: StepRecord[] = [];
   /** Aborts running tools: cancellation and the run's deadline. */
   readonly #abort = new AbortController();
@@ -108,10 +113,14 @@ export class RunLoop {
       const final = state.states[id];
       if (final === undefined) continue;
       record.state = final;
-      if (final === "completed") {
-        this.#outputs.set(id, state.outputs[id]);
+      if (final === "completed" || final === "skipped") {
+        if (final === "completed") {
+          this.#outputs.set(id, state.outputs[id]);
+          this.#conditionSteps[id] = { output: state.outputs[id] };
+        }
         for (const next of record.dependents) next.waiting--;
-      } else if (final === "failed") {
+      }
+      if (final === "failed") {
         this.#failures.push({
           stepId: id,
           error: "Failed before the run was resumed",
@@ -237,10 +246,7 @@ export class RunLoop {
         scheduler: this.#s.scheduler.name,
       });
       for (const record of this.#records.values()) {
-        const blocked = record.step.dependsOn.find((d) => {
-          const state = this.#records.get(d)!.state;
-          return state === "failed" || state === "skipped";
-        });
+        const blocked = record.step.dependsOn.find((d) => this.#records.get(d)!.state === "failed");
         if (record.state === "pending" && blocked !== undefined) {
           this.#skipDependents(this.#records.get(blocked)!);
         }
@@ -256,7 +262,7 @@ export class RunLoop {
       this.#emit("plan.created", { plan: JSON.parse(JSON.stringify(plan)) });
     }
     for (const record of this.#records.values()) {
-      if (record.state === "pending" && record.waiting === 0) this.#makeReady(record);
+      if (record.state === "pending" && record.waiting === 0) this.#settle(record);
     }
     const deadline = setTimeout(() => {
       this.#stopForLimit(
@@ -284,6 +290,51 @@ export class RunLoop {
       clearTimeout(deadline);
     }
     return await this.#finish();
+  }
+
+  /**
+   * A step whose dependencies are all done: skipped when every one of them was skipped or its
+   * condition is false, failed when its condition cannot be evaluated, otherwise ready.
+   */
+  #settle(record: StepRecord): void {
+    const { step } = record;
+    if (
+      step.dependsOn.length > 0 &&
+      step.dependsOn.every((d) => this.#records.get(d)!.state === "skipped")
+    ) {
+      return this.#skip(record, "all of its dependencies were skipped");
+    }
+    const condition = this.#s.conditions.get(step.id);
+    if (condition === undefined) return this.#makeReady(record);
+    let value: unknown;
+    try {
+      value = condition({ steps: this.#conditionSteps, context: this.#s.context });
+      if (typeof value !== "boolean") {
+        throw new TypeError(`The condition gave ${JSON.stringify(value)}, not true or false`);
+      }
+    } catch (error) {
+      this.#setState(record, "failed");
+      record.error = `Condition "${step.when}" failed: ${(error as Error).message}`;
+      this.#failures.push({ stepId: step.id, error: record.error, attempts: 0 });
+      this.#emit(
+        "step.failed",
+        { error: record.error, attempts: 0, durationMs: 0 },
+        step.id,
+        "error",
+      );
+      return this.#skipDependents(record);
+    }
+    if (value) return this.#makeReady(record);
+    this.#skip(record, `condition is false: ${step.when}`);
+  }
+
+  /** Skips a step by design (not because of a failure) and settles its dependents. */
+  #skip(record: StepRecord, reason: string): void {
+    this.#setState(record, "skipped");
+    this.#emit("step.skipped", { reason }, record.step.id);
+    for (const next of record.dependents) {
+      if (--next.waiting === 0 && next.state === "pending") this.#settle(next);
+    }
   }
 
   #makeReady(record: StepRecord): void {
@@ -426,6 +477,7 @@ export class RunLoop {
     if (error === undefined) {
       this.#setState(record, "completed");
       this.#outputs.set(step.id, output);
+      this.#conditionSteps[step.id] = { output };
       this.#emit(
         "step.completed",
         { output, durationMs, attempt: record.attempts, cached, usage },
@@ -434,7 +486,7 @@ export class RunLoop {
       );
       if (step.checkpoint) this.#checkpointWanted = true;
       for (const next of record.dependents) {
-        if (--next.waiting === 0 && next.state === "pending") this.#makeReady(next);
+        if (--next.waiting === 0 && next.state === "pending") this.#settle(next);
       }
     } else {
       await this.#failed(record, error, durationMs, usage);

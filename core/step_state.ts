@@ -9,7 +9,7 @@ export type StepState =
   | "retrying";
 
 const LEGAL: Readonly<Record<StepState, readonly StepState[]>> = {
-  pending: ["ready", "skipped"],
+  pending: ["ready", "skipped", "failed"],
   ready: ["running", "skipped"],
   running: ["completed", "failed", "retrying"],
   retrying: ["ready", "failed"],

@@ -95,3 +95,16 @@ Deno.test("parsePlanText() locates fields and refuses non-text", () => {
   );
   assert.throws(() => parsePlanText(42 as never), /Expected the text of a plan file/);
 });
+
+Deno.test("without env permission, parsing plan text says which Deno flag it needs", async () => {
+  const script = new URL("../fixtures/parse_plan_text.ts", import.meta.url).pathname;
+  const run = (flags: string[]) =>
+    new Deno.Command(Deno.execPath(), { args: ["run", ...flags, script], stdout: "piped" })
+      .output();
+  const denied = new TextDecoder().decode((await run(["--allow-read"])).stdout);
+  assert.match(denied, /run Deno with --allow-env=LOG_TOKENS,LOG_STREAM/);
+  const allowed = new TextDecoder().decode(
+    (await run(["--allow-read", "--allow-env=LOG_TOKENS,LOG_STREAM"])).stdout,
+  );
+  assert.equal(allowed.trim(), "parsed");
+});

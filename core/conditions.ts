@@ -1,0 +1,23 @@
+/** What a condition sees: completed steps' outputs and the run's context. */
+export interface ConditionScope {
+  /** `steps.ID.output` for every completed step. */
+  readonly steps: Readonly<Record<string, { readonly output: unknown }>>;
+  readonly context: Readonly<Record<string, unknown>>;
+}
+
+/** A compiled condition: returns the expression's value, or throws when it cannot be evaluated. */
+export type Condition = (scope: ConditionScope) => unknown;
+
+/**
+ * The language of `when:` conditions, as a plugin (the preset loads CEL). `compile` is called
+ * once per condition when a plan is validated, so a malformed condition is a plan error.
+ */
+export interface ConditionLanguage {
+  readonly name: string;
+  readonly kind: "conditions";
+  /**
+   * Compiles an expression.
+   * @throws {SyntaxError} When the expression is malformed.
+   */
+  compile(expression: string): Condition;
+}

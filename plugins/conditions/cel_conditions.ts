@@ -1,0 +1,41 @@
+import { celEnv, isCelError, parse, plan } from "@bufbuild/cel";
+import type { Condition, ConditionLanguage } from "../../core/conditions.ts";
+
+/**
+ * `when:` conditions in CEL, the Common Expression Language, evaluated by `@bufbuild/cel`: a
+ * real, side-effect-free evaluator (never `eval`). Conditions read `steps.ID.output...` and
+ * `context.KEY`, such as `steps.check.output.count > 2 && context.mode == "full"`.
+ *
+ * @returns The conditions plugin (loaded by default).
+ *
+ * @example Compile and evaluate
+ * ```ts
+ * import { celConditions } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const when = celConditions().compile("steps.a.output.n > 2 && context.mode == 'full'");
+ * assert.equal(when({ steps: { a: { output: { n: 3 } } }, context: { mode: "full" } }), true);
+ * ```
+ */
+export function celConditions(): ConditionLanguage {
+  const env = celEnv();
+  return {
+    name: "cel",
+    kind: "conditions",
+    compile(expression: string): Condition {
+      let program: ReturnType<typeof plan>;
+      try {
+        program = plan(env, parse(expression));
+      } catch (error) {
+        throw new SyntaxError(`Malformed CEL condition: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      return (scope) => {
+        const value = program({ steps: scope.steps, context: scope.context } as never);
+        if (isCelError(value)) throw new Error(`CEL: ${(value as Error).message}`);
+        return value;
+      };
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import {
+  celConditions,
+  createKernel,
+  createOrchestrator,
+  memoryStore,
+  parallelScheduler,
+  PlanError,
+} from "../../mod.ts";
+import { callLog, workTool } from "../_tools.ts";
+
+const baton = (log = callLog()) => ({ log, baton: createOrchestrator({ tools: [workTool(log)] }) });
+
+Deno.test("when: a false condition skips the step, and steps that depend only on skipped steps", async () => {
+  const { baton: b, log } = baton();
+  const run = b.run({
+    goal: "Branch",
+    steps: [
+      { id: "check", tool: "work", input: { id: "check", values: [4] } },
+      {
+        id: "big",
+        tool: "work",
+        input: { id: "big" },
+        dependsOn: ["check"],
+        when: "steps.check.output.sum > 3",
+      },
+      {
+        id: "small",
+        tool: "work",
+        input: { id: "small" },
+        dependsOn: ["check"],
+        when: "steps.check.output.sum <= 3",
+      },
+      { id: "afterSmall", tool: "work", input: { id: "afterSmall" }, dependsOn: ["small"] },
+      {
+        id: "join",
+        tool: "work",
+        input: { id: "join", values: ["${{ steps.big.output.sum }}"] },
+        dependsOn: ["big", "small"],
+      },
+      { id: "ctx", tool: "work", input: { id: "ctx" }, when: "context.mode == 'full'" },
+    ],
+  }, { context: { mode: "quick" } });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.deepEqual(result.steps, {
+    check: "completed",
+    big: "completed",
+    small: "skipped",
+    afterSmall: "skipped",
+    join: "completed",
+    ctx: "skipped",
+  });
+  assert.deepEqual(log.started.sort(), ["big", "check", "join"]);
+  const skipped = await b.history(run.id).events({ types: ["step.skipped"] });
+  assert.deepEqual(skipped.map((e) => [e.stepId, e.data.reason]), [
+    ["ctx", "condition is false: context.mode == 'full'"],
+    ["small", "condition is false: steps.check.output.sum <= 3"],
+    ["afterSmall", "all of its dependencies were skipped"],
+  ]);
+});
+
+Deno.test("when: malformed conditions are plan errors; bad values fail the step", async () => {
+  const { baton: b } = baton();
+  assert.throws(
+    () => b.run({ goal: "g", steps: [{ id: "a", tool: "work", input: { id: "a" }, when: "1 +" }] }),
+    (e: unknown) =>
+      e instanceof PlanError && e.path === "steps[0].when" &&
+      /Malformed CEL condition/.test(e.message),
+  );
+  assert.throws(
+    () => b.run({ goal: "g", steps: [{ id: "a", tool: "work", input: { id: "a" }, when: "" }] }),
+    /steps\[0\]\.when/,
+  );
+  const result = await b.run({
+    goal: "g",
+    steps: [
+      { id: "a", tool: "work", input: { id: "a" } },
+      { id: "b", tool: "work", input: { id: "b" }, dependsOn: ["a"], when: "steps.a.output.sum" },
+      {
+        id: "c",
+        tool: "work",
+        input: { id: "c" },
+        dependsOn: ["a"],
+        when: "steps.zz.output.x > 1",
+      },
+      { id: "d", tool: "work", input: { id: "d" }, dependsOn: ["b"] },
+    ],
+  }).result;
+  assert.equal(result.status, "failed");
+  assert.deepEqual(result.steps, { a: "completed", b: "failed", c: "failed", d: "skipped" });
+  assert.match(result.failures[0]!.error, /gave 1, not true or false/);
+  assert.match(result.failures[1]!.error, /Condition "steps.zz.output.x > 1" failed: CEL:/);
+});
+
+Deno.test("when: a kernel without a condition language refuses plans that use one", () => {
+  const kernel = createKernel({
+    tools: [workTool(callLog())],
+    plugins: [parallelScheduler(), memoryStore()],
+  });
+  assert.throws(
+    () =>
+      kernel.run({
+        goal: "g",
+        steps: [{ id: "a", tool: "work", input: { id: "a" }, when: "true" }],
+      }),
+    /steps\[0\]\.when: No condition language is loaded/,
+  );
+  assert.equal(celConditions().compile("1 < 2")({ steps: {}, context: {} }), true);
+});
+
+Deno.test("reserved step ids are refused", () => {
+  const { baton: b } = baton();
+  for (const id of ["__proto__", "constructor", "prototype"]) {
+    assert.throws(
+      () => b.run({ goal: "g", steps: [{ id, tool: "work", input: { id } }] }),
+      /is reserved/,
+    );
+  }
+});
