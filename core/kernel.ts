@@ -230,8 +230,11 @@ export function createKernel(options: KernelOptions): Orchestrator {
         const batch = await store.read(runId, { afterSeq: after });
         for (const event of batch) yield event;
         after += batch.length;
-        if (wasFinished && batch.length === 0) return;
-        if (batch.length === 0) await new Promise<void>((wake) => listeners.add(wake));
+        if (batch.length > 0) continue;
+        if (wasFinished) return;
+        // The run may have ended during the read: read once more instead of waiting.
+        if (finished) continue;
+        await new Promise<void>((wake) => listeners.add(wake));
       }
     }
     return {

@@ -1,70 +1,252 @@
 /**
- * The main demo: analyses an example plan file with Baton's WebAssembly graph core and prints
- * its parallel levels and critical path.
+ * The main demo (`deno task demo`): runs examples/plans/research_report.yaml for real, with no
+ * API key and no network. It starts three local HTTP APIs, reads and summarises a notes file,
+ * fetches and merges the APIs' data in parallel, ranks it with a tool that fails once and is
+ * retried, branches on a condition, and writes a report. Progress is shown live; the timeline
+ * and the critical path are printed at the end; the run is stored in .baton/demo.db.
  *
- * Run it with `deno task demo` (or `deno task demo path/to/plan.yaml`).
+ * `deno task demo --history` shows the stored runs instead.
  *
  * @module
  */
-import { parse } from "yaml";
-import { analyzeDag, GraphError, transitiveReduction } from "../graph-wasm/mod.ts";
+import { createOrchestrator, defineTool, type RunEvent, standardTools } from "../mod.ts";
+import { sqliteStore } from "../plugins/stores/sqlite_store.ts";
 
-interface StepFile {
-  id: string;
-  tool: string;
-  dependsOn?: string[];
-  estimateMs?: number;
+const HERE = new URL(".", import.meta.url);
+const STATE_DIR = ".baton";
+const DB = `${STATE_DIR}/demo.db`;
+const WORKSPACE = `${STATE_DIR}/workspace`;
+
+// ---- Three local APIs (the "several HTTP APIs" of the scenario) ------------------------------
+
+const DATA = {
+  issues: {
+    projects: [{ name: "baton", openIssues: 12 }, { name: "relay", openIssues: 40 }, {
+      name: "conduct",
+      openIssues: 25,
+    }],
+  },
+  releases: {
+    projects: [{ name: "baton", releasesPerYear: 14 }, { name: "relay", releasesPerYear: 6 }, {
+      name: "conduct",
+      releasesPerYear: 9,
+    }],
+  },
+  benchmarks: {
+    projects: [{ name: "baton", stepOverheadUs: 15 }, { name: "relay", stepOverheadUs: 450 }, {
+      name: "conduct",
+      stepOverheadUs: 110,
+    }],
+  },
+};
+
+function startApi(
+  name: keyof typeof DATA,
+  delayMs: number,
+): { url: string; close: () => Promise<void> } {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    await new Promise((r) => setTimeout(r, delayMs));
+    return new URL(req.url).pathname === `/${name}`
+      ? Response.json(DATA[name])
+      : new Response("Not found", { status: 404 });
+  });
+  return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
 }
 
-const file = Deno.args[0] ?? new URL("plans/research_report.yaml", import.meta.url).pathname;
-const doc = parse(await Deno.readTextFile(file)) as { goal: string; steps: StepFile[] };
-const steps = doc.steps;
-const index = new Map(steps.map((s, i) => [s.id, i]));
-const edges: number[] = [];
-for (const [i, step] of steps.entries()) {
-  for (const dep of step.dependsOn ?? []) {
-    const from = index.get(dep);
-    if (from === undefined) throw new Error(`Step "${step.id}" depends on unknown step "${dep}"`);
-    edges.push(from, i);
-  }
-}
-const durations = steps.map((s) => s.estimateMs ?? 0);
+// ---- A custom tool that fails on its first call ----------------------------------------------
 
-try {
-  const { levels, schedule } = analyzeDag(steps.length, edges, { durations });
-  const name = (i: number) => steps[i]!.id;
-  console.log(`Plan: ${doc.goal}`);
-  console.log(`${steps.length} steps, ${edges.length / 2} dependencies\n`);
-  console.log("Parallel levels (each level runs at once when the previous one is done):");
-  for (let k = 0; k < levels.depth; k++) {
-    const group = [...levels.nodes.subarray(levels.offsets[k], levels.offsets[k + 1])];
-    console.log(`  ${k}: ${group.map(name).join(", ")}`);
-  }
-  const s = schedule!;
-  console.log(`\nCritical path (${s.makespan} ms with unlimited parallelism):`);
-  console.log(`  ${[...s.path].map(name).join(" -> ")}`);
-  const sequential = durations.reduce((a, b) => a + b, 0);
-  console.log(`  vs ${sequential} ms one step at a time\n`);
-  console.log("Slack per step (how long it may slip without delaying the end):");
-  for (const i of steps.keys()) {
-    const bar = "#".repeat(Math.round((s.slack[i]! / s.makespan) * 40));
-    console.log(`  ${name(i).padEnd(18)} ${String(s.slack[i]).padStart(5)} ms ${bar}`);
-  }
-  const redundant = [...transitiveReduction(steps.length, edges)];
-  if (redundant.length > 0) {
-    console.log("\nRedundant dependencies (implied by others):");
-    for (const e of redundant) {
-      console.log(`  ${name(edges[2 * e]!)} -> ${name(edges[2 * e + 1]!)}`);
+let rankCalls = 0;
+const rank = defineTool({
+  name: "demo.rank",
+  description: "Scores projects (fails once, like a flaky service)",
+  input: { type: "object", required: ["projects"], properties: { projects: { type: "array" } } },
+  run: (input: { projects: Array<Record<string, number | string>> }) => {
+    rankCalls++;
+    if (rankCalls === 1) throw new Error("ranking service unavailable (simulated)");
+    // Merged lists are concatenated: combine the entries of each project first.
+    const byName = new Map<string, Record<string, number | string>>();
+    for (const p of input.projects) {
+      byName.set(String(p.name), { ...byName.get(String(p.name)), ...p });
     }
+    const ranked = [...byName.values()].map((p) => ({
+      name: p.name,
+      score: Math.round(
+        Number(p.releasesPerYear) * 10 - Number(p.openIssues) - Number(p.stepOverheadUs) / 10,
+      ),
+    })).sort((a, b) => b.score - a.score);
+    return { ranked };
+  },
+});
+
+// ---- Terminal output ---------------------------------------------------------------------------
+
+const color = Deno.noColor
+  ? (_: number, s: string) => s
+  : (c: number, s: string) => `\x1b[${c}m${s}\x1b[0m`;
+const bar = (done: number, total: number, width = 24) =>
+  `[${"#".repeat(Math.round((done / total) * width)).padEnd(width, "-")}] ${done}/${total}`;
+
+function progress(event: RunEvent, done: number, total: number): string | undefined {
+  const id = (event.stepId ?? "").padEnd(17);
+  const data = event.data as Record<string, unknown>;
+  switch (event.type) {
+    case "step.started":
+      return `  ${color(36, "▶")} ${id} started   (${data.reason})`;
+    case "step.completed":
+      return `  ${color(32, "✓")} ${id} completed ${String(data.durationMs).padStart(4)} ms ${
+        bar(done, total)
+      }`;
+    case "step.retrying":
+      return `  ${color(33, "↻")} ${id} failed: ${data.error}; retrying in ${data.delayMs} ms`;
+    case "step.skipped":
+      return `  ${color(90, "⤼")} ${id} skipped   (${data.reason}) ${bar(done, total)}`;
+    case "step.failed":
+      return `  ${color(31, "✗")} ${id} failed: ${data.error}`;
+    case "checkpoint.saved":
+      return `  ${color(90, "⚑")} checkpoint saved at event ${data.seq}`;
+    default:
+      return undefined;
   }
-} catch (error) {
-  if (error instanceof GraphError && error.problem === "cycle") {
-    console.error(
-      `The plan has a cycle: ${
-        [...error.nodes, error.nodes[0]!].map((i) => steps[i]!.id).join(" -> ")
-      }`,
+}
+
+async function printTimeline(
+  baton: ReturnType<typeof createOrchestrator>,
+  runId: string,
+): Promise<void> {
+  const timeline = await baton.history(runId).timeline();
+  if (timeline.length === 0) return;
+  const start = Math.min(...timeline.map((t) => t.start));
+  const end = Math.max(...timeline.map((t) => t.end ?? t.start));
+  const span = Math.max(1, end - start);
+  const width = 48;
+  console.log(`\nTimeline (${span} ms, one column ≈ ${(span / width).toFixed(1)} ms):`);
+  for (const t of timeline) {
+    const from = Math.floor(((t.start - start) / span) * width);
+    const to = Math.max(from + 1, Math.round((((t.end ?? end) - start) / span) * width));
+    const mark = t.outcome === "completed" ? "█" : t.outcome === "retrying" ? "▒" : "░";
+    console.log(
+      `  ${t.stepId.padEnd(17)} |${" ".repeat(from)}${mark.repeat(to - from)}${
+        " ".repeat(width - to)
+      }| ${(t.end ?? end) - t.start} ms${t.outcome === "retrying" ? " (failed, retried)" : ""}`,
     );
-    Deno.exit(1);
   }
-  throw error;
+}
+
+// ---- History mode --------------------------------------------------------------------------------
+
+async function showHistory(): Promise<void> {
+  let store;
+  try {
+    await Deno.stat(DB);
+    store = sqliteStore({ path: DB });
+  } catch {
+    console.log(`No stored runs yet: run "deno task demo" first (it writes ${DB}).`);
+    return;
+  }
+  const baton = createOrchestrator({ tools: [], store });
+  const runs = await store.runs();
+  console.log(`${runs.length} run(s) in ${DB}:\n`);
+  for (const r of runs) {
+    console.log(
+      `  ${r.runId}  ${r.status.padEnd(9)} ${
+        new Date(r.startedAt).toISOString()
+      }  ${r.lastSeq} events  ${r.goal}`,
+    );
+  }
+  const last = runs.at(-1)!;
+  const metrics = await baton.history(last.runId).metrics();
+  console.log(`\nLatest run, per step (attempts, retries, time running):`);
+  for (const [id, m] of Object.entries(metrics)) {
+    console.log(
+      `  ${id.padEnd(17)} ${m.attempts} attempt(s), ${m.retries} retr${
+        m.retries === 1 ? "y" : "ies"
+      }, ${m.durationMs} ms`,
+    );
+  }
+  const decisions = await baton.history(last.runId).decisions();
+  console.log(
+    `\nScheduler decisions: ${decisions.length}; the first: ${decisions[0]?.stepId} (${
+      decisions[0]?.reason
+    })`,
+  );
+  await printTimeline(baton, last.runId);
+  store.close();
+}
+
+// ---- The run -------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  await Deno.mkdir(WORKSPACE, { recursive: true });
+  await Deno.copyFile(new URL("data/notes.md", HERE), `${WORKSPACE}/notes.md`);
+  const apis = {
+    issues: startApi("issues", 40),
+    releases: startApi("releases", 25),
+    benchmarks: startApi("benchmarks", 120),
+  };
+  const store = sqliteStore({ path: DB });
+  try {
+    const baton = createOrchestrator({
+      tools: [
+        ...standardTools({
+          root: WORKSPACE,
+          allowHosts: Object.values(apis).map((a) => new URL(a.url).host),
+        }),
+        rank,
+      ],
+      store,
+      limits: { maxDurationMs: 60_000, maxConcurrency: 8 },
+    });
+    const planText = await Deno.readTextFile(new URL("plans/research_report.yaml", HERE));
+    const run = baton.run(planText, {
+      context: {
+        issuesApi: apis.issues.url,
+        releasesApi: apis.releases.url,
+        benchmarksApi: apis.benchmarks.url,
+      },
+    });
+    const total = run.plan.steps.length;
+    console.log(color(1, `Baton demo: ${run.plan.goal}`));
+    console.log(`${total} steps in ${run.plan.levels.length} parallel levels; run ${run.id}\n`);
+    let done = 0;
+    for await (const event of run.events()) {
+      if (
+        event.type === "step.completed" || event.type === "step.skipped" ||
+        event.type === "step.failed"
+      ) done++;
+      const line = progress(event, done, total);
+      if (line) console.log(line);
+    }
+    const result = await run.result;
+    console.log(
+      `\nRun ${
+        color(result.status === "completed" ? 32 : 31, result.status)
+      } in ${result.durationMs} ms, ${result.events} events recorded.`,
+    );
+    await printTimeline(baton, run.id);
+    const p = run.plan;
+    console.log(
+      `\nCritical path by the plan's estimates (${p.estimatedDurationMs} ms with unlimited parallelism):`,
+    );
+    console.log(`  ${p.criticalPath.join(" -> ")}`);
+    const serial = p.steps.reduce((sum, s) => sum + s.estimateMs, 0);
+    console.log(`  (${serial} ms if the steps ran one after another)`);
+    if (result.status === "completed") {
+      console.log(`\nReport written to ${WORKSPACE}/report.md:\n`);
+      console.log((await Deno.readTextFile(`${WORKSPACE}/report.md`)).replace(/^/gm, "  "));
+    } else {
+      console.log(
+        `\nUndone: ${result.undone.join(", ")}; failures: ${JSON.stringify(result.failures)}`,
+      );
+    }
+    console.log(`Stored in ${DB}; "deno task demo --history" shows it.`);
+    if (result.status !== "completed") Deno.exitCode = 1;
+  } finally {
+    store.close();
+    await Promise.all(Object.values(apis).map((a) => a.close()));
+  }
+}
+
+if (import.meta.main) {
+  if (Deno.args.includes("--history")) await showHistory();
+  else await main();
 }
