@@ -36,6 +36,7 @@ export * from "./core/kernel.ts";
 export * from "./core/tool.ts";
 export * from "./core/plan.ts";
 export * from "./core/normalize_plan.ts";
+export * from "./core/optimize_plan.ts";
 export * from "./core/plan_text.ts";
 export * from "./core/input_guard.ts";
 export * from "./core/json_schema.ts";

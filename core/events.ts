@@ -3,6 +3,7 @@ export type RunEventType =
   | "run.started"
   | "run.resumed"
   | "plan.created"
+  | "plan.optimized"
   | "step.ready"
   | "step.started"
   | "step.completed"

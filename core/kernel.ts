@@ -7,6 +7,7 @@ import type { RunEvent } from "./events.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { normalizePlan, type PlanCaps } from "./normalize_plan.ts";
 import { parsePlanText, withPositions } from "./plan_text.ts";
+import { optimizePlan, type PlanChanges, planToInput } from "./optimize_plan.ts";
 import type { PlanInput } from "./plan.ts";
 import { registerPlugins } from "./plugin.ts";
 import { RunHistory } from "./run_history.ts";
@@ -27,6 +28,12 @@ export interface KernelOptions {
   readonly caps?: PlanCaps;
   /** The clock. @default {systemClock} */
   readonly clock?: Clock;
+  /**
+   * Optimize plans before running them: merge identical idempotent steps and drop implied
+   * dependencies (each change is recorded in a `plan.optimized` event).
+   * @default {true}
+   */
+  readonly optimize?: boolean;
   /**
    * Save a checkpoint (the run's folded state, replacing the previous one) at least every this
    * many events, and whenever a step marked `checkpoint: true` completes.
@@ -92,27 +99,6 @@ interface StartRecord {
   readonly limits: Limits;
 }
 
-function planToInput(plan: Plan): PlanInput & { id: string } {
-  return {
-    id: plan.id,
-    goal: plan.goal,
-    ...(plan.output === undefined ? {} : { output: plan.output }),
-    steps: plan.steps.map((s) => ({
-      id: s.id,
-      tool: s.tool,
-      input: s.input,
-      dependsOn: s.dependsOn,
-      ...(s.when === undefined ? {} : { when: s.when }),
-      priority: s.priority,
-      retry: s.retry,
-      estimateMs: s.estimateMs,
-      checkpoint: s.checkpoint,
-      ...(s.timeoutMs === undefined ? {} : { timeoutMs: s.timeoutMs }),
-      ...(s.title === undefined ? {} : { title: s.title }),
-    })),
-  };
-}
-
 function finiteLimits(limits: Limits | undefined): Record<string, number> {
   return Object.fromEntries(
     Object.entries(limits ?? {}).filter(([, v]) => typeof v === "number" && Number.isFinite(v)),
@@ -173,7 +159,15 @@ export function createKernel(options: KernelOptions): Orchestrator {
   }
 
   function run(input: PlanInput | string, runOptions: RunOptions = {}): RunHandle {
-    const { plan, compiled } = prepare(input);
+    let { plan, compiled } = prepare(input);
+    let optimized: PlanChanges | undefined;
+    if (options.optimize !== false) {
+      const better = optimizePlan(plan, tools);
+      if (better) {
+        ({ plan, compiled } = prepare(better.input));
+        optimized = better.changes;
+      }
+    }
     const context = runOptions.context ?? {};
     guardInput(context, options.caps ?? {}, "context");
     const limits = resolveLimits({ ...baseLimits, ...runOptions.limits });
@@ -186,6 +180,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       limits,
       undefined,
       finiteLimits(runOptions.limits),
+      optimized,
     );
   }
 
@@ -197,6 +192,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
     limits: Required<Limits>,
     resume: RunState | undefined,
     runLimits: Record<string, number>,
+    optimized?: PlanChanges,
   ): RunHandle {
     const listeners = new Set<() => void>();
     let finished = false;
@@ -210,6 +206,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       clock,
       context: Object.freeze(JSON.parse(JSON.stringify(context))),
       startData: { context, limits: runLimits },
+      ...(optimized ? { optimized } : {}),
       conditions,
       checkpointEvery,
       ...(resume ? { resume } : {}),

@@ -355,25 +355,24 @@ function checkReferencesAreDependencies(
   const byId = new Map(steps.map((s) => [s.id, s]));
   const stamp = new Map<string, number>();
   steps.forEach((step, i) => {
-    for (const target of step.reads) {
-      if (step.dependsOn.includes(target)) continue;
-      // Depth-first over dependencies, stopping at the target.
-      const stack = [...step.dependsOn];
-      let found = false;
-      while (stack.length > 0 && !found) {
-        const id = stack.pop()!;
-        if (stamp.get(id) === i) continue;
-        stamp.set(id, i);
-        if (id === target) found = true;
-        else stack.push(...byId.get(id)!.dependsOn);
-      }
-      if (!found) {
-        const where = refs[i]!.find((r) => r.ref.source === "steps" && r.ref.name === target)!;
-        throw new PlanError(
-          `Step "${step.id}" reads the output of "${target}", which is not among its dependencies (add it to dependsOn)`,
-          { path: where.at },
-        );
-      }
+    const missing = new Set(step.reads.filter((target) => !step.dependsOn.includes(target)));
+    if (missing.size === 0) return;
+    // One depth-first walk over the step's ancestors, stopping once every target is found.
+    const stack = [...step.dependsOn];
+    while (stack.length > 0 && missing.size > 0) {
+      const id = stack.pop()!;
+      if (stamp.get(id) === i) continue;
+      stamp.set(id, i);
+      missing.delete(id);
+      stack.push(...byId.get(id)!.dependsOn);
+    }
+    const [target] = missing;
+    if (target !== undefined) {
+      const where = refs[i]!.find((r) => r.ref.source === "steps" && r.ref.name === target)!;
+      throw new PlanError(
+        `Step "${step.id}" reads the output of "${target}", which is not among its dependencies (add it to dependsOn)`,
+        { path: where.at },
+      );
     }
   });
 }

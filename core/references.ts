@@ -166,3 +166,42 @@ export function resolveReferences(input: unknown, scope: ReferenceScope): unknow
   };
   return walk(input);
 }
+
+function serialize(ref: Reference): string {
+  const path = ref.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
+  return ref.source === "steps" ? `steps.${ref.name}.output${path}` : `context.${ref.name}${path}`;
+}
+
+/**
+ * Renames the steps that references read, leaving everything else as it is.
+ *
+ * @param input A step input (plain JSON) with valid references.
+ * @param rename Old step id to new step id.
+ * @returns A new input.
+ *
+ * @example Pointing a reference at another step
+ * ```ts
+ * import { renameStepReferences } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const out = renameStepReferences({ t: "x ${{ steps.b.output.v[0] }}" }, new Map([["b", "a"]]));
+ * assert.deepEqual(out, { t: "x ${{ steps.a.output.v[0] }}" });
+ * ```
+ */
+export function renameStepReferences(input: unknown, rename: ReadonlyMap<string, string>): unknown {
+  const walk = (value: unknown): unknown => {
+    if (typeof value === "string") {
+      return value.replace(TEMPLATE, (whole, expr: string) => {
+        const ref = parseExpression(expr, "");
+        const to = ref.source === "steps" ? rename.get(ref.name) : undefined;
+        return to === undefined ? whole : `\${{ ${serialize({ ...ref, name: to })} }}`;
+      });
+    }
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    }
+    return value;
+  };
+  return walk(input);
+}

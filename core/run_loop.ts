@@ -13,6 +13,7 @@ import type { Tool, ToolContext, Usage } from "./tool.ts";
 import { canonicalJson } from "./canonical_json.ts";
 import type { RunState } from "./run_state.ts";
 import type { Condition } from "./conditions.ts";
+import type { PlanChanges } from "./optimize_plan.ts";
 
 /** Everything a run needs. */
 export interface RunSetup {
@@ -30,6 +31,8 @@ export interface RunSetup {
   readonly resume?: RunState;
   /** Save a checkpoint at least every this many events. */
   readonly checkpointEvery: number;
+  /** What plan optimization changed, recorded after `plan.created`. */
+  readonly optimized?: PlanChanges;
   /** Compiled `when:` conditions by step id. */
   readonly conditions: ReadonlyMap<string, Condition>;
   /** Recorded in `run.started` so a resumed run gets the same context and limits. */
@@ -60,7 +63,8 @@ export class RunLoop {
   readonly #abort = new AbortController();
   /** Aborted on any stop: interrupts retry back-off. */
   readonly #halted = new AbortController();
-  readonly #cache = new Map<string, unknown>();
+  /** Results of idempotent calls by tool and input; in-flight calls are shared too. */
+  readonly #cache = new Map<string, Promise<unknown>>();
   readonly #repeats = new Map<string, number>();
   readonly #usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
   readonly #failures: StepFailure[] = [];
@@ -260,6 +264,13 @@ export class RunLoop {
         limits: this.#s.startData.limits,
       });
       this.#emit("plan.created", { plan: JSON.parse(JSON.stringify(plan)) });
+      const changes = this.#s.optimized;
+      if (changes) {
+        this.#emit("plan.optimized", {
+          droppedDependencies: changes.droppedDependencies,
+          mergedSteps: changes.mergedSteps,
+        });
+      }
     }
     for (const record of this.#records.values()) {
       if (record.state === "pending" && record.waiting === 0) this.#settle(record);
@@ -461,12 +472,19 @@ export class RunLoop {
         );
         throw new Stop("repetition");
       }
-      if (tool.idempotent && tool.cache !== false && this.#cache.has(key)) {
-        output = this.#cache.get(key);
+      const cacheable = tool.idempotent === true && tool.cache !== false;
+      const shared = cacheable ? this.#cache.get(key) : undefined;
+      if (shared) {
+        output = await shared;
         cached = true;
       } else {
-        output = await this.#call(tool, step, input, record.attempts, usage);
-        if (tool.idempotent && tool.cache !== false) this.#cache.set(key, output);
+        const call = this.#call(tool, step, input, record.attempts, usage);
+        if (cacheable) {
+          this.#cache.set(key, call);
+          // A failed call is forgotten, so a retry calls the tool again.
+          call.catch(() => this.#cache.delete(key));
+        }
+        output = await call;
       }
       output = this.#checkOutput(tool, output);
     } catch (e) {
@@ -645,6 +663,12 @@ export class RunLoop {
       steps[id] = record.state;
       if (record.state === "completed") outputs[id] = this.#outputs.get(id);
       else undone.push(id);
+    }
+    // A step merged into an identical one by the optimizer reports that one's result.
+    for (const [merged, into] of this.#s.optimized?.mergedSteps ?? []) {
+      steps[merged] = steps[into]!;
+      if (into in outputs) outputs[merged] = outputs[into];
+      else undone.push(merged);
     }
     const status: RunStatus = this.#stop?.status ??
       (this.#failures.length > 0 ? "failed" : "completed");

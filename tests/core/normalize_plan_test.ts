@@ -245,3 +245,21 @@ Deno.test("defineTool() refuses malformed tools", () => {
     /timeoutMs must be a positive number/,
   );
 });
+
+Deno.test("a step may read several indirect dependencies reached through the same path", () => {
+  const plan = normalize({
+    goal: "g",
+    steps: [
+      step("a"),
+      step("b", { dependsOn: ["a"] }),
+      step("c", { dependsOn: ["b"] }),
+      {
+        id: "d",
+        tool: "work",
+        input: { id: "${{ steps.b.output.id }}${{ steps.a.output.id }}" },
+        dependsOn: ["c"],
+      },
+    ],
+  });
+  assert.deepEqual(plan.steps[3]!.reads, ["b", "a"]);
+});
