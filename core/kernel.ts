@@ -210,7 +210,9 @@ export function createKernel(options: KernelOptions): Orchestrator {
       conditions,
       checkpointEvery,
       ...(resume ? { resume } : {}),
-      onEvent: () => {
+      // Streams read the store, so they are woken once events are stored.
+      onEvent: () => {},
+      onStored: () => {
         for (const wake of listeners) wake();
         listeners.clear();
       },

@@ -27,6 +27,8 @@ export interface RunSetup {
   readonly context: Readonly<Record<string, unknown>>;
   /** Called with every event as it is recorded (never awaited). */
   readonly onEvent: (event: RunEvent) => void;
+  /** Called after each batch of events is written to the store. */
+  readonly onStored?: () => void;
   /** The folded state of an interrupted run to continue from. */
   readonly resume?: RunState;
   /** Save a checkpoint at least every this many events. */
@@ -51,6 +53,11 @@ interface StepRecord {
 
 class Stop extends Error {}
 
+/** How long events wait before they are written together. */
+const GROUP_COMMIT_MS = 4;
+/** How many events may wait before the loop waits for the store. */
+const GROUP_MAX_EVENTS = 2000;
+
 /** A running plan; `cancel()` and `done` are all the orchestrator needs. */
 export class RunLoop {
   readonly #s: RunSetup;
@@ -71,6 +78,8 @@ export class RunLoop {
   #seq = 0;
   #pending: RunEvent[] = [];
   #flushing: Promise<void> = Promise.resolve();
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #storeError: unknown;
   #running = 0;
   #lastCheckpoint = 0;
   #checkpointWanted = false;
@@ -205,6 +214,22 @@ export class RunLoop {
   }
 
   /**
+   * Group commit: events are written a few milliseconds after they happen, many per
+   * transaction, instead of one transaction per loop turn. Returns a promise to wait on only
+   * when so many events wait that the loop should let the store catch up.
+   */
+  #scheduleFlush(): Promise<void> | undefined {
+    if (this.#pending.length >= GROUP_MAX_EVENTS) return this.#flush();
+    if (this.#flushTimer === undefined && this.#pending.length > 0) {
+      this.#flushTimer = setTimeout(() => {
+        this.#flushTimer = undefined;
+        this.#flush().catch(() => {});
+      }, GROUP_COMMIT_MS);
+    }
+    return undefined;
+  }
+
+  /**
    * Writes buffered events, in order, one batch at a time; then, when due, a checkpoint of the
    * state as of the batch's last event (taken now, before anything else can happen).
    */
@@ -213,14 +238,29 @@ export class RunLoop {
     const batch = this.#pending;
     this.#pending = [];
     const { store, runId, checkpointEvery } = this.#s;
-    const due = this.#checkpointWanted || this.#seq - this.#lastCheckpoint >= checkpointEvery;
+    // A snapshot costs as much as the state is large, so the interval grows with the state:
+    // snapshots stay O(1) per event overall, and replay on resume stays short.
+    const interval = Math.max(checkpointEvery, 2 * this.#outputs.size);
+    const due = this.#checkpointWanted || this.#seq - this.#lastCheckpoint >= interval;
     const snapshot = due ? this.#snapshot() : undefined;
     if (snapshot) {
       this.#lastCheckpoint = snapshot.seq;
       this.#checkpointWanted = false;
     }
     this.#flushing = this.#flushing.then(async () => {
-      await store.append(runId, batch);
+      if (this.#storeError !== undefined) return;
+      try {
+        await store.append(runId, batch);
+        this.#s.onStored?.();
+      } catch (error) {
+        // History that cannot be written cannot be trusted: stop, and fail the result.
+        this.#storeError = error;
+        this.#halt({
+          status: "failed",
+          reason: `The history store failed: ${(error as Error).message}`,
+        }, true);
+        return;
+      }
       if (snapshot) {
         await store.saveCheckpoint(runId, {
           seq: snapshot.seq,
@@ -293,7 +333,8 @@ export class RunLoop {
           );
         }
         if (idle && (this.#ready.length === 0 || this.#stop)) break;
-        await this.#flush();
+        const backlog = this.#scheduleFlush();
+        if (backlog) await backlog;
         if (this.#dirty) continue;
         await new Promise<void>((resolve) => (this.#wake = resolve));
       }
@@ -526,8 +567,9 @@ export class RunLoop {
       this.#report(u);
     };
     const timeoutMs = step.timeoutMs;
-    const local = new AbortController();
-    const signal = AbortSignal.any([this.#abort.signal, local.signal]);
+    // Combining signals is not free: only steps with a timeout need their own.
+    const local = timeoutMs === undefined ? undefined : new AbortController();
+    const signal = local ? AbortSignal.any([this.#abort.signal, local.signal]) : this.#abort.signal;
     const ctx: ToolContext = {
       signal,
       runId: this.#s.runId,
@@ -544,16 +586,18 @@ export class RunLoop {
         ),
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
     const abandoned = new Promise<never>((_, reject) => {
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
           const error = new Error(`Step "${step.id}" timed out after ${timeoutMs} ms`);
           error.name = "TimeoutError";
-          local.abort(error);
+          local!.abort(error);
           reject(error);
         }, timeoutMs);
       }
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
     });
     try {
       // A tool that ignores its signal is abandoned here; its result, if any, is dropped.
@@ -563,6 +607,8 @@ export class RunLoop {
       ]);
     } finally {
       clearTimeout(timer);
+      // The run's signal outlives the step: do not leave a listener per step on it.
+      signal.removeEventListener("abort", onAbort!);
       if (tool.cost) report(tool.cost);
     }
   }
@@ -686,8 +732,10 @@ export class RunLoop {
     };
     this.#emit(type, summary, undefined, status === "completed" ? "info" : "error");
     // Flushing can record a checkpoint event; flush until nothing is left unstored.
-    while (this.#pending.length > 0) await this.#flush();
+    clearTimeout(this.#flushTimer);
+    while (this.#pending.length > 0 && this.#storeError === undefined) await this.#flush();
     await this.#flushing;
+    if (this.#storeError !== undefined) throw this.#storeError;
     return {
       runId: this.#s.runId,
       status,

@@ -6,9 +6,10 @@ use crate::topo::any_order;
 
 /// The indices of redundant edges, ascending. Duplicates of an edge are redundant too.
 ///
-/// For each node, its successors are visited in topological order; a successor already reached
-/// from an earlier one is redundant, otherwise everything below it is marked. Worst case
-/// O(n * m), which plans of thousands of steps never approach in practice.
+/// For each node with two or more successors, the successors are visited in topological order;
+/// a successor already reached from an earlier one is redundant, otherwise everything below it
+/// is marked, stopping at nodes that sort after the last successor (they cannot lead back to
+/// one). Chains and trees cost O(n + m); the worst case (dense graphs) stays O(n * m).
 pub fn transitive_reduction(n: u32, edges: &[u32]) -> Result<Vec<u32>, GraphErr> {
     let csr = build(n, edges, false, true)?;
     let order = any_order(n, &csr, edges)?;
@@ -21,11 +22,18 @@ pub fn transitive_reduction(n: u32, edges: &[u32]) -> Result<Vec<u32>, GraphErr>
     let mut succ: Vec<(u32, u32)> = with_capacity(0)?;
     let mut stack: Vec<u32> = with_capacity(0)?;
     for u in 0..n {
+        let row = csr.row(u);
+        // One successor: no other path can start at u, so its edge is never redundant.
+        if row.len() < 2 {
+            continue;
+        }
         succ.clear();
-        for (&w, &e) in csr.row(u).iter().zip(csr.row_edges(u)) {
+        for (&w, &e) in row.iter().zip(csr.row_edges(u)) {
             succ.push((position[w as usize], e));
         }
         succ.sort_unstable();
+        // Nothing after the last successor in topological order can lead to a successor.
+        let horizon = succ[succ.len() - 1].0;
         for &(pos, e) in &succ {
             let w = order[pos as usize];
             if stamp[w as usize] == u {
@@ -36,7 +44,7 @@ pub fn transitive_reduction(n: u32, edges: &[u32]) -> Result<Vec<u32>, GraphErr>
             stack.push(w);
             while let Some(x) = stack.pop() {
                 for &y in csr.row(x) {
-                    if stamp[y as usize] != u {
+                    if stamp[y as usize] != u && position[y as usize] <= horizon {
                         stamp[y as usize] = u;
                         stack.push(y);
                     }

@@ -3,7 +3,7 @@ import { concurrencyOption } from "./_concurrency.ts";
 
 /** Options of {@linkcode criticalPathScheduler}. */
 export interface CriticalPathSchedulerOptions {
-  /** Steps running at once. @default {8} */
+  /** Steps running at once (the run's `maxConcurrency` caps it too). @default {Infinity} */
   readonly concurrency?: number;
 }
 
@@ -24,7 +24,7 @@ export interface CriticalPathSchedulerOptions {
  * ```
  */
 export function criticalPathScheduler(options: CriticalPathSchedulerOptions = {}): Scheduler {
-  const concurrency = concurrencyOption("criticalPathScheduler", options.concurrency, 8);
+  const concurrency = concurrencyOption("criticalPathScheduler", options.concurrency, Infinity);
   return {
     name: "critical-path",
     kind: "scheduler",

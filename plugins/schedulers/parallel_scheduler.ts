@@ -3,7 +3,7 @@ import { concurrencyOption } from "./_concurrency.ts";
 
 /** Options of {@linkcode parallelScheduler}. */
 export interface ParallelSchedulerOptions {
-  /** Steps running at once. @default {8} */
+  /** Steps running at once (the run's `maxConcurrency` caps it too). @default {Infinity} */
   readonly concurrency?: number;
 }
 
@@ -22,7 +22,7 @@ export interface ParallelSchedulerOptions {
  * ```
  */
 export function parallelScheduler(options: ParallelSchedulerOptions = {}): Scheduler {
-  const concurrency = concurrencyOption("parallelScheduler", options.concurrency, 8);
+  const concurrency = concurrencyOption("parallelScheduler", options.concurrency, Infinity);
   return {
     name: "parallel",
     kind: "scheduler",
@@ -30,7 +30,7 @@ export function parallelScheduler(options: ParallelSchedulerOptions = {}): Sched
       const room = Math.min(view.slots, concurrency - view.running);
       return ready.slice(0, Math.max(0, room)).map((step) => ({
         stepId: step.id,
-        reason: `ready; ${view.running} of ${concurrency} slots busy`,
+        reason: `ready; ${view.running} running, ${Math.max(0, room)} free slots`,
       }));
     },
   };

@@ -3,7 +3,7 @@ import { concurrencyOption } from "./_concurrency.ts";
 
 /** Options of {@linkcode priorityScheduler}. */
 export interface PrioritySchedulerOptions {
-  /** Steps running at once. @default {8} */
+  /** Steps running at once (the run's `maxConcurrency` caps it too). @default {Infinity} */
   readonly concurrency?: number;
 }
 
@@ -22,7 +22,7 @@ export interface PrioritySchedulerOptions {
  * ```
  */
 export function priorityScheduler(options: PrioritySchedulerOptions = {}): Scheduler {
-  const concurrency = concurrencyOption("priorityScheduler", options.concurrency, 8);
+  const concurrency = concurrencyOption("priorityScheduler", options.concurrency, Infinity);
   return {
     name: "priority",
     kind: "scheduler",
