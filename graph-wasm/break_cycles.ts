@@ -1,5 +1,4 @@
-import { edgesArg, nodeCountArg, perNodeArg, sizeArg } from "./_args.ts";
-import { run, stage } from "./_instance.ts";
+import { priorityJob } from "./_priority_job.ts";
 
 /** Options of {@linkcode breakCycles}. */
 export interface BreakCyclesOptions {
@@ -36,13 +35,11 @@ export function breakCycles(
   edges: ArrayLike<number>,
   options: BreakCyclesOptions = {},
 ): Uint32Array {
-  const n = nodeCountArg(nodeCount);
-  const list = edgesArg(edges, n);
-  const priority = options.priority === undefined
-    ? undefined
-    : perNodeArg(options.priority, n, "priority");
-  sizeArg(priority?.length ?? 0, list.length);
-  stage(priority === undefined ? [] : [priority], [list]);
-  const out = run((core) => core.baton_graph_break_cycles(n, list.length / 2, priority ? 1 : 0));
+  const { out } = priorityJob(
+    nodeCount,
+    edges,
+    options.priority,
+    (core, n, m, p) => core.baton_graph_break_cycles(n, m, p),
+  );
   return out.ints(out.header[0] ?? 0);
 }

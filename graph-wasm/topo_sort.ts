@@ -1,5 +1,4 @@
-import { edgesArg, nodeCountArg, perNodeArg, sizeArg } from "./_args.ts";
-import { run, stage } from "./_instance.ts";
+import { priorityJob } from "./_priority_job.ts";
 
 /** Options of {@linkcode topoSort}. */
 export interface TopoSortOptions {
@@ -37,13 +36,11 @@ export function topoSort(
   edges: ArrayLike<number>,
   options: TopoSortOptions = {},
 ): Uint32Array {
-  const n = nodeCountArg(nodeCount);
-  const list = edgesArg(edges, n);
-  const priority = options.priority === undefined
-    ? undefined
-    : perNodeArg(options.priority, n, "priority");
-  sizeArg(priority?.length ?? 0, list.length);
-  stage(priority === undefined ? [] : [priority], [list]);
-  const out = run((core) => core.baton_graph_topo_sort(n, list.length / 2, priority ? 1 : 0));
+  const { out, n } = priorityJob(
+    nodeCount,
+    edges,
+    options.priority,
+    (core, n, m, p) => core.baton_graph_topo_sort(n, m, p),
+  );
   return out.ints(n);
 }

@@ -1,8 +1,8 @@
 //! The planner's one-call job: validate, order, level and schedule a DAG together.
 
-use crate::critical::{check_durations, Schedule};
+use crate::critical::{check_durations, Forward, Schedule};
 use crate::csr::build;
-use crate::error::{filled, with_capacity, GraphErr};
+use crate::error::{with_capacity, GraphErr};
 use crate::topo::{find_cycle, group_levels, kahn_ranked, Levels};
 use crate::validate::earliest_duplicate;
 
@@ -118,52 +118,17 @@ pub fn analyze(
     })
 }
 
-/// The backward pass: latest starts, slack, makespan and the critical path.
+/// The backward pass over the forward results kept in `state` (shared with `critical_path`).
 fn backward(
     csr: &crate::csr::Csr,
     order: &[u32],
     state: &[NodeState],
     durations: &[f64],
 ) -> Result<Schedule, GraphErr> {
-    let len = state.len();
-    let mut makespan = 0.0f64;
-    let mut end = u32::MAX;
-    let mut earliest: Vec<f64> = with_capacity(len)?;
+    let mut forward = Forward::new(durations)?;
     for (v, s) in state.iter().enumerate() {
-        earliest.push(s.earliest);
-        let finish = s.earliest + durations[v];
-        if end == u32::MAX || finish > makespan {
-            makespan = finish;
-            end = v as u32;
-        }
+        forward.earliest[v] = s.earliest;
+        forward.via[v] = s.via;
     }
-    let mut latest: Vec<f64> = filled(len, 0.0)?;
-    for &u in order.iter().rev() {
-        let mut bound = makespan;
-        for &w in csr.row(u) {
-            let l = latest[w as usize];
-            if l < bound {
-                bound = l;
-            }
-        }
-        latest[u as usize] = bound - durations[u as usize];
-    }
-    let mut slack: Vec<f64> = filled(len, 0.0)?;
-    for v in 0..len {
-        slack[v] = latest[v] - earliest[v];
-    }
-    let mut path: Vec<u32> = Vec::new();
-    let mut cur = end;
-    while cur != u32::MAX {
-        path.push(cur);
-        cur = state[cur as usize].via;
-    }
-    path.reverse();
-    Ok(Schedule {
-        earliest,
-        latest,
-        slack,
-        makespan,
-        path,
-    })
+    forward.finish(csr, order)
 }

@@ -220,18 +220,27 @@ pub extern "C" fn baton_graph_validate(n: u32, m: u32) -> i32 {
     finish(run(), |()| emit([0; 4], &[], &[]))
 }
 
+/// The staged input of jobs that take optional priorities: priority (if asked), then edges.
+fn priority_and_edges(
+    n: u32,
+    m: u32,
+    with_priority: u32,
+) -> Result<(Option<&'static [f64]>, &'static [u32]), GraphErr> {
+    let mut input = Staged::new();
+    let priority = if with_priority != 0 {
+        Some(input.take::<f64>(n as usize)?)
+    } else {
+        None
+    };
+    Ok((priority, input.take::<u32>(2 * m as usize)?))
+}
+
 /// Deterministic topological order. Input: priority (if `with_priority`), edges.
 #[no_mangle]
 pub extern "C" fn baton_graph_topo_sort(n: u32, m: u32, with_priority: u32) -> i32 {
     let run = || -> Result<Vec<u32>, GraphErr> {
         counts(n, m)?;
-        let mut input = Staged::new();
-        let priority = if with_priority != 0 {
-            Some(input.take::<f64>(n as usize)?)
-        } else {
-            None
-        };
-        let edges = input.take::<u32>(2 * m as usize)?;
+        let (priority, edges) = priority_and_edges(n, m, with_priority)?;
         topo::topo_sort(n, edges, priority)
     };
     finish(run(), |order| {
@@ -315,13 +324,7 @@ pub extern "C" fn baton_graph_ancestors(n: u32, m: u32, k: u32, inclusive: u32) 
 pub extern "C" fn baton_graph_break_cycles(n: u32, m: u32, with_priority: u32) -> i32 {
     let run = || -> Result<Vec<u32>, GraphErr> {
         counts(n, m)?;
-        let mut input = Staged::new();
-        let priority = if with_priority != 0 {
-            Some(input.take::<f64>(n as usize)?)
-        } else {
-            None
-        };
-        let edges = input.take::<u32>(2 * m as usize)?;
+        let (priority, edges) = priority_and_edges(n, m, with_priority)?;
         fas::break_cycles(n, edges, priority)
     };
     finish(run(), |r| emit([r.len() as u32, 0, 0, 0], &[], &[&r]))
