@@ -57,6 +57,7 @@ export * from "./plugins/schedulers/sequential_scheduler.ts";
 export * from "./plugins/schedulers/parallel_scheduler.ts";
 export * from "./plugins/schedulers/priority_scheduler.ts";
 export * from "./plugins/schedulers/critical_path_scheduler.ts";
+export * from "./plugins/schedulers/resource_aware_scheduler.ts";
 export * from "./plugins/stores/memory_store.ts";
 export * from "./plugins/conditions/cel_conditions.ts";
 export * from "./plugins/tools/standard_tools.ts";

@@ -6,7 +6,7 @@ import type { Limits } from "./limits.ts";
 import type { Plan, Step } from "./plan.ts";
 import { resolveReferences } from "./references.ts";
 import type { RunResult, RunStatus, StepFailure } from "./run_result.ts";
-import type { Scheduler } from "./scheduler.ts";
+import type { Scheduler, SchedulerView } from "./scheduler.ts";
 import { type StepState, transition } from "./step_state.ts";
 import type { HistoryStore } from "./store.ts";
 import type { Tool, ToolContext, Usage } from "./tool.ts";
@@ -327,10 +327,22 @@ export class RunLoop {
         const started = this.#stop ? 0 : this.#schedule();
         const idle = this.#running === 0 && this.#waitingRetries === 0;
         if (idle && started === 0 && this.#ready.length > 0 && !this.#stop) {
-          this.#stopForLimit(
-            "scheduler",
-            `Scheduler "${this.#s.scheduler.name}" started none of ${this.#ready.length} ready steps while nothing was running`,
-          );
+          const { scheduler } = this.#s;
+          const ready = this.#ready.map((r) => r.step);
+          const wait = scheduler.retryAfterMs?.(ready, this.#view(this.#s.limits.maxConcurrency));
+          if (wait !== undefined && wait >= 0) {
+            // Nothing can start yet (a rate limit, say): look again when the scheduler says.
+            this.#waitingRetries++;
+            setTimeout(() => {
+              this.#waitingRetries--;
+              this.#poke();
+            }, Math.max(1, wait));
+          } else {
+            this.#stopForLimit(
+              "scheduler",
+              `Scheduler "${scheduler.name}" started none of ${this.#ready.length} ready steps while nothing was running`,
+            );
+          }
         }
         if (idle && (this.#ready.length === 0 || this.#stop)) break;
         const backlog = this.#scheduleFlush();
@@ -395,17 +407,27 @@ export class RunLoop {
     this.#emit("step.ready", {}, record.step.id, "progress");
   }
 
+  #view(slots: number): SchedulerView {
+    const runningSteps: Step[] = [];
+    for (const r of this.#records.values()) if (r.state === "running") runningSteps.push(r.step);
+    return {
+      plan: this.#s.plan,
+      running: this.#running,
+      slots,
+      runningSteps,
+      tools: this.#s.tools,
+      usage: { ...this.#usage },
+      now: this.#s.clock.now(),
+    };
+  }
+
   /** Asks the scheduler and starts what it picks; returns how many started. */
   #schedule(): number {
-    const { limits, scheduler, plan } = this.#s;
+    const { limits, scheduler } = this.#s;
     if (this.#ready.length === 0) return 0;
     const slots = limits.maxConcurrency - this.#running;
     if (slots <= 0) return 0;
-    const decisions = scheduler.select(this.#ready.map((r) => r.step), {
-      plan,
-      running: this.#running,
-      slots,
-    });
+    const decisions = scheduler.select(this.#ready.map((r) => r.step), this.#view(slots));
     let started = 0;
     for (const decision of decisions) {
       if (started >= slots || this.#stop) break;

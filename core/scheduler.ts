@@ -1,4 +1,5 @@
 import type { Plan, Step } from "./plan.ts";
+import type { Tool, Usage } from "./tool.ts";
 
 /** What a scheduler sees when it decides. */
 export interface SchedulerView {
@@ -8,6 +9,14 @@ export interface SchedulerView {
   readonly running: number;
   /** How many more may start now (the run's `maxConcurrency` minus those running). */
   readonly slots: number;
+  /** The steps running now. */
+  readonly runningSteps: readonly Step[];
+  /** The run's tools, by name (for declared costs). */
+  readonly tools: ReadonlyMap<string, Tool>;
+  /** Resources the run's steps have reported so far. */
+  readonly usage: Required<Usage>;
+  /** The run clock's time, in milliseconds since the epoch. */
+  readonly now: number;
 }
 
 /** One decision: start this step, for this reason (both recorded in history). */
@@ -25,4 +34,10 @@ export interface Scheduler {
   readonly kind: "scheduler";
   /** Picks steps to start from those ready (in plan order). */
   select(ready: readonly Step[], view: SchedulerView): readonly Decision[];
+  /**
+   * Asked when `select` started nothing while nothing runs: in how many milliseconds to ask
+   * again (a rate limit that frees up later), or `undefined` when waiting cannot help (the
+   * kernel then stops the run, naming the scheduler).
+   */
+  retryAfterMs?(ready: readonly Step[], view: SchedulerView): number | undefined;
 }

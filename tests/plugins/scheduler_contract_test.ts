@@ -6,7 +6,9 @@ import {
   normalizePlan,
   parallelScheduler,
   priorityScheduler,
+  resourceAwareScheduler,
   type Scheduler,
+  type SchedulerView,
   sequentialScheduler,
 } from "../../mod.ts";
 
@@ -26,12 +28,22 @@ const plan = normalizePlan({
   ],
 }, { tools: new Map([["noop", noop]]) });
 const ready = plan.steps.slice(0, 3);
+const view = (running: number, slots: number): SchedulerView => ({
+  plan,
+  running,
+  slots,
+  runningSteps: [],
+  tools: new Map([["noop", noop]]),
+  usage: { tokens: 0, apiCalls: 0, costUsd: 0 },
+  now: 0,
+});
 
 const all: Array<[string, () => Scheduler]> = [
   ["sequentialScheduler", () => sequentialScheduler()],
   ["parallelScheduler", () => parallelScheduler({ concurrency: 2 })],
   ["priorityScheduler", () => priorityScheduler({ concurrency: 2 })],
   ["criticalPathScheduler", () => criticalPathScheduler({ concurrency: 2 })],
+  ["resourceAwareScheduler", () => resourceAwareScheduler({ concurrency: 2 })],
 ];
 
 for (const [name, make] of all) {
@@ -45,7 +57,7 @@ for (const [name, make] of all) {
   Deno.test(`${name}() picks only ready steps, each once, with a reason, within the free slots`, () => {
     const s = make();
     for (const slots of [1, 2, 3]) {
-      const picks = s.select(ready, { plan, running: 0, slots });
+      const picks = s.select(ready, view(0, slots));
       assert.ok(
         picks.length >= 1 && picks.length <= slots,
         `${picks.length} picks for ${slots} slots`,
@@ -61,19 +73,19 @@ for (const [name, make] of all) {
 
   Deno.test(`${name}() starts something when nothing runs, and nothing when no step is ready`, () => {
     const s = make();
-    assert.ok(s.select(ready, { plan, running: 0, slots: 8 }).length > 0);
-    assert.deepEqual(s.select([], { plan, running: 0, slots: 8 }), []);
-    assert.deepEqual(s.select(ready, { plan, running: 8, slots: 0 }), []);
+    assert.ok(s.select(ready, view(0, 8)).length > 0);
+    assert.deepEqual(s.select([], view(0, 8)), []);
+    assert.deepEqual(s.select(ready, view(8, 0)), []);
   });
 }
 
 Deno.test("the schedulers order ready steps by their own rule", () => {
-  const first = (s: Scheduler) => s.select(ready, { plan, running: 0, slots: 1 })[0]!.stepId;
+  const first = (s: Scheduler) => s.select(ready, view(0, 1))[0]!.stepId;
   assert.equal(first(sequentialScheduler()), "b", "plan order is priority first");
   assert.equal(first(parallelScheduler()), "a", "first ready first");
   assert.equal(first(priorityScheduler()), "b");
   assert.equal(first(criticalPathScheduler()), "b", "b is on the critical path (slack 0)");
-  assert.equal(sequentialScheduler().select(ready, { plan, running: 1, slots: 7 }).length, 0);
+  assert.equal(sequentialScheduler().select(ready, view(1, 7)).length, 0);
 });
 
 Deno.test("scheduler options are checked", () => {
