@@ -1,5 +1,5 @@
 // The one translator between plans and the graph core's integer arrays.
-import { analyzeDag, ancestors, descendants, GraphError } from "../graph-wasm/mod.ts";
+import { analyzeDag, GraphError } from "../graph-wasm/mod.ts";
 import { CycleError } from "./errors.ts";
 
 /** The shape of a plan the graph core needs. */
@@ -37,14 +37,12 @@ function edgesOf(shape: PlanShape, index: ReadonlyMap<string, number>): Uint32Ar
   return edges;
 }
 
-const indexOf = (ids: readonly string[]) => new Map(ids.map((id, i) => [id, i]));
-
 /**
  * Validates and analyses a plan's dependency graph in one WebAssembly call.
  * @throws {CycleError} With the step ids of the cycle.
  */
 export function analyzePlanGraph(shape: PlanShape): PlanGraph {
-  const index = indexOf(shape.ids);
+  const index = new Map(shape.ids.map((id, i) => [id, i]));
   const edges = edgesOf(shape, index);
   const id = (i: number) => shape.ids[i]!;
   try {
@@ -74,24 +72,4 @@ export function analyzePlanGraph(shape: PlanShape): PlanGraph {
     }
     throw error;
   }
-}
-
-/** Step ids that depend, directly or not, on any of `stepIds` (not including them). */
-export function dependentsOf(shape: PlanShape, stepIds: readonly string[]): string[] {
-  const index = indexOf(shape.ids);
-  const seeds = stepIds.map((s) => index.get(s)!);
-  return Array.from(
-    descendants(shape.ids.length, edgesOf(shape, index), seeds),
-    (i) => shape.ids[i]!,
-  );
-}
-
-/** Step ids that any of `stepIds` depends on, directly or not. */
-export function dependenciesOf(shape: PlanShape, stepIds: readonly string[]): string[] {
-  const index = indexOf(shape.ids);
-  const seeds = stepIds.map((s) => index.get(s)!);
-  return Array.from(
-    ancestors(shape.ids.length, edgesOf(shape, index), seeds),
-    (i) => shape.ids[i]!,
-  );
 }

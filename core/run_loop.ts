@@ -1,6 +1,8 @@
 // Executes one plan: readiness, scheduling, step attempts, retries, limits, events.
 import type { Clock } from "./clock.ts";
 import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
+import { EventLog } from "./event_log.ts";
+import { callTool } from "./call_tool.ts";
 import { checkSchema } from "./json_schema.ts";
 import type { Limits } from "./limits.ts";
 import type { Plan, Step } from "./plan.ts";
@@ -9,8 +11,9 @@ import type { RunResult, RunStatus, StepFailure } from "./run_result.ts";
 import type { Scheduler, SchedulerView } from "./scheduler.ts";
 import { type StepState, transition } from "./step_state.ts";
 import type { HistoryStore } from "./store.ts";
-import type { Tool, ToolContext, Usage } from "./tool.ts";
+import type { Tool, Usage } from "./tool.ts";
 import { canonicalJson } from "./canonical_json.ts";
+import { LoopGuard, type Trip } from "./loop_guard.ts";
 import type { RunState } from "./run_state.ts";
 import type { Condition } from "./conditions.ts";
 import type { PlanChanges } from "./optimize_plan.ts";
@@ -53,11 +56,6 @@ interface StepRecord {
 
 class Stop extends Error {}
 
-/** How long events wait before they are written together. */
-const GROUP_COMMIT_MS = 4;
-/** How many events may wait before the loop waits for the store. */
-const GROUP_MAX_EVENTS = 2000;
-
 /** A running plan; `cancel()` and `done` are all the orchestrator needs. */
 export class RunLoop {
   readonly #s: RunSetup;
@@ -65,29 +63,22 @@ export class RunLoop {
   readonly #outputs = new Map<string, unknown>();
   /** `steps` as conditions see it: completed steps' outputs. */
   readonly #conditionSteps: Record<string, { output: unknown }> = {};
-  readonly #ready: StepRecord[] = [];
+  #ready: StepRecord[] = [];
+  /** The steps running now. */
+  readonly #runningSteps = new Set<Step>();
   /** Aborts running tools: cancellation and the run's deadline. */
   readonly #abort = new AbortController();
   /** Aborted on any stop: interrupts retry back-off. */
   readonly #halted = new AbortController();
   /** Results of idempotent calls by tool and input; in-flight calls are shared too. */
   readonly #cache = new Map<string, Promise<unknown>>();
-  readonly #repeats = new Map<string, number>();
-  readonly #usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
+  readonly #guard: LoopGuard;
   readonly #failures: StepFailure[] = [];
-  #seq = 0;
-  #pending: RunEvent[] = [];
-  #flushing: Promise<void> = Promise.resolve();
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
-  #storeError: unknown;
-  #running = 0;
-  #lastCheckpoint = 0;
-  #checkpointWanted = false;
+  readonly #log: EventLog;
   /** How the run ended, once it has. */
   #ended: string | undefined;
-  #waitingRetries = 0;
-  #attempts = 0;
-  #retries = 0;
+  /** Timers the loop waits for: retry back-off, and a scheduler's "ask again later". */
+  #timers = 0;
   #startedAt = 0;
   #stop: { status: RunStatus; reason: string; limit?: string } | undefined;
   #wake: (() => void) | undefined;
@@ -110,19 +101,38 @@ export class RunLoop {
     for (const record of this.#records.values()) {
       for (const dep of record.step.dependsOn) this.#records.get(dep)!.dependents.push(record);
     }
-    if (setup.resume) this.#restore(setup.resume);
+    this.#log = new EventLog({
+      runId: setup.runId,
+      planVersion: setup.plan.version,
+      clock: setup.clock,
+      store: setup.store,
+      afterSeq: setup.resume?.seq ?? 0,
+      checkpointEvery: setup.checkpointEvery,
+      snapshot: () => this.#snapshot(),
+      stateSize: () => this.#outputs.size,
+      onEvent: setup.onEvent,
+      ...(setup.onStored ? { onStored: setup.onStored } : {}),
+      // History that cannot be written cannot be trusted: stop, and fail the result.
+      onStoreError: (error) =>
+        this.#halt({
+          status: "failed",
+          reason: `The history store failed: ${(error as Error).message}`,
+        }, true),
+    });
+    const resume = setup.resume;
+    const attempts = resume ? Object.values(resume.attempts).reduce((a, b) => a + b, 0) : 0;
+    this.#guard = new LoopGuard(
+      setup.limits,
+      resume && { usage: resume.usage, attempts, retries: resume.retries },
+    );
+    if (resume) this.#restore(resume);
     this.done = this.#main();
   }
 
   /** Takes over the folded state of an interrupted run: completed work is never redone. */
   #restore(state: RunState): void {
-    this.#seq = state.seq;
-    this.#lastCheckpoint = state.seq;
-    Object.assign(this.#usage, state.usage);
-    this.#retries = state.retries;
     for (const [id, record] of this.#records) {
       record.attempts = state.attempts[id] ?? 0;
-      this.#attempts += record.attempts;
       const final = state.states[id];
       if (final === undefined) continue;
       record.state = final;
@@ -154,12 +164,12 @@ export class RunLoop {
       }
     }
     return {
-      seq: this.#seq,
+      seq: this.#log.seq,
       outputs: Object.fromEntries(this.#outputs),
       states,
       attempts,
-      usage: { ...this.#usage },
-      retries: this.#retries,
+      usage: { ...this.#guard.usage },
+      retries: this.#guard.retries,
       ...(this.#ended === undefined ? {} : { ended: this.#ended }),
     };
   }
@@ -193,86 +203,9 @@ export class RunLoop {
     type: RunEventType,
     data: Record<string, unknown>,
     stepId?: string,
-    impact: EventImpact = "info",
-  ) {
-    const event: RunEvent = {
-      seq: ++this.#seq,
-      runId: this.#s.runId,
-      type,
-      ts: this.#s.clock.now(),
-      ...(stepId === undefined ? {} : { stepId }),
-      planVersion: this.#s.plan.version,
-      data,
-      impact,
-    };
-    this.#pending.push(event);
-    try {
-      this.#s.onEvent(event);
-    } catch {
-      // Observers never break the run.
-    }
-  }
-
-  /**
-   * Group commit: events are written a few milliseconds after they happen, many per
-   * transaction, instead of one transaction per loop turn. Returns a promise to wait on only
-   * when so many events wait that the loop should let the store catch up.
-   */
-  #scheduleFlush(): Promise<void> | undefined {
-    if (this.#pending.length >= GROUP_MAX_EVENTS) return this.#flush();
-    if (this.#flushTimer === undefined && this.#pending.length > 0) {
-      this.#flushTimer = setTimeout(() => {
-        this.#flushTimer = undefined;
-        this.#flush().catch(() => {});
-      }, GROUP_COMMIT_MS);
-    }
-    return undefined;
-  }
-
-  /**
-   * Writes buffered events, in order, one batch at a time; then, when due, a checkpoint of the
-   * state as of the batch's last event (taken now, before anything else can happen).
-   */
-  #flush(): Promise<void> {
-    if (this.#pending.length === 0) return this.#flushing;
-    const batch = this.#pending;
-    this.#pending = [];
-    const { store, runId, checkpointEvery } = this.#s;
-    // A snapshot costs as much as the state is large, so the interval grows with the state:
-    // snapshots stay O(1) per event overall, and replay on resume stays short.
-    const interval = Math.max(checkpointEvery, 2 * this.#outputs.size);
-    const due = this.#checkpointWanted || this.#seq - this.#lastCheckpoint >= interval;
-    const snapshot = due ? this.#snapshot() : undefined;
-    if (snapshot) {
-      this.#lastCheckpoint = snapshot.seq;
-      this.#checkpointWanted = false;
-    }
-    this.#flushing = this.#flushing.then(async () => {
-      if (this.#storeError !== undefined) return;
-      try {
-        await store.append(runId, batch);
-        this.#s.onStored?.();
-      } catch (error) {
-        // History that cannot be written cannot be trusted: stop, and fail the result.
-        this.#storeError = error;
-        this.#halt({
-          status: "failed",
-          reason: `The history store failed: ${(error as Error).message}`,
-        }, true);
-        return;
-      }
-      if (snapshot) {
-        await store.saveCheckpoint(runId, {
-          seq: snapshot.seq,
-          state: snapshot as unknown as Record<string, unknown>,
-        });
-        this.#emit("checkpoint.saved", {
-          seq: snapshot.seq,
-          completed: Object.keys(snapshot.outputs).length,
-        });
-      }
-    });
-    return this.#flushing;
+    impact?: EventImpact,
+  ): void {
+    this.#log.emit(type, data, stepId, impact);
   }
 
   #setState(record: StepRecord, to: StepState): void {
@@ -325,16 +258,16 @@ export class RunLoop {
       for (;;) {
         this.#dirty = false;
         const started = this.#stop ? 0 : this.#schedule();
-        const idle = this.#running === 0 && this.#waitingRetries === 0;
+        const idle = this.#runningSteps.size === 0 && this.#timers === 0;
         if (idle && started === 0 && this.#ready.length > 0 && !this.#stop) {
           const { scheduler } = this.#s;
           const ready = this.#ready.map((r) => r.step);
           const wait = scheduler.retryAfterMs?.(ready, this.#view(this.#s.limits.maxConcurrency));
           if (wait !== undefined && wait >= 0) {
             // Nothing can start yet (a rate limit, say): look again when the scheduler says.
-            this.#waitingRetries++;
+            this.#timers++;
             setTimeout(() => {
-              this.#waitingRetries--;
+              this.#timers--;
               this.#poke();
             }, Math.max(1, wait));
           } else {
@@ -345,7 +278,7 @@ export class RunLoop {
           }
         }
         if (idle && (this.#ready.length === 0 || this.#stop)) break;
-        const backlog = this.#scheduleFlush();
+        const backlog = this.#log.schedule();
         if (backlog) await backlog;
         if (this.#dirty) continue;
         await new Promise<void>((resolve) => (this.#wake = resolve));
@@ -377,16 +310,8 @@ export class RunLoop {
         throw new TypeError(`The condition gave ${JSON.stringify(value)}, not true or false`);
       }
     } catch (error) {
-      this.#setState(record, "failed");
-      record.error = `Condition "${step.when}" failed: ${(error as Error).message}`;
-      this.#failures.push({ stepId: step.id, error: record.error, attempts: 0 });
-      this.#emit(
-        "step.failed",
-        { error: record.error, attempts: 0, durationMs: 0 },
-        step.id,
-        "error",
-      );
-      return this.#skipDependents(record);
+      const message = `Condition "${step.when}" failed: ${(error as Error).message}`;
+      return this.#fail(record, message, { durationMs: 0 }, true);
     }
     if (value) return this.#makeReady(record);
     this.#skip(record, `condition is false: ${step.when}`);
@@ -408,15 +333,13 @@ export class RunLoop {
   }
 
   #view(slots: number): SchedulerView {
-    const runningSteps: Step[] = [];
-    for (const r of this.#records.values()) if (r.state === "running") runningSteps.push(r.step);
     return {
       plan: this.#s.plan,
-      running: this.#running,
+      running: this.#runningSteps.size,
       slots,
-      runningSteps,
+      runningSteps: [...this.#runningSteps],
       tools: this.#s.tools,
-      usage: { ...this.#usage },
+      usage: { ...this.#guard.usage },
       now: this.#s.clock.now(),
     };
   }
@@ -425,40 +348,32 @@ export class RunLoop {
   #schedule(): number {
     const { limits, scheduler } = this.#s;
     if (this.#ready.length === 0) return 0;
-    const slots = limits.maxConcurrency - this.#running;
+    const slots = limits.maxConcurrency - this.#runningSteps.size;
     if (slots <= 0) return 0;
+    const byId = new Map(this.#ready.map((r) => [r.step.id, r]));
     const decisions = scheduler.select(this.#ready.map((r) => r.step), this.#view(slots));
-    let started = 0;
+    const started = new Set<StepRecord>();
     for (const decision of decisions) {
-      if (started >= slots || this.#stop) break;
-      const at = this.#ready.findIndex((r) => r.step.id === decision.stepId);
-      if (at === -1) continue;
-      const record = this.#ready[at]!;
+      if (started.size >= slots || this.#stop) break;
+      const record = byId.get(decision.stepId);
+      if (record === undefined || started.has(record)) continue;
       if (!this.#admit(record)) break;
-      this.#ready.splice(at, 1);
-      started++;
+      started.add(record);
       void this.#attempt(record, decision.reason);
     }
-    return started;
+    if (started.size > 0) this.#ready = this.#ready.filter((r) => !started.has(r));
+    return started.size;
   }
 
   /** The limits checked before a step starts. */
   #admit(record: StepRecord): boolean {
-    const { limits, tools } = this.#s;
-    if (this.#attempts >= limits.maxSteps) {
-      return this.#stopForLimit(
-        "maxSteps",
-        `The run reached its limit of ${limits.maxSteps} step attempts`,
-      );
-    }
-    const cost = tools.get(record.step.tool)!.cost;
-    if (cost?.costUsd !== undefined && this.#usage.costUsd + cost.costUsd > limits.maxCostUsd) {
-      return this.#stopForLimit(
-        "maxCostUsd",
-        `Starting "${record.step.id}" ($${cost.costUsd}) would take the run past its budget of $${limits.maxCostUsd} ($${this.#usage.costUsd} spent)`,
-      );
-    }
-    return true;
+    return !this.#trip(this.#guard.admit(record.step.id, this.#s.tools.get(record.step.tool)!));
+  }
+
+  /** Stops the run when a limit tripped; true when it did. */
+  #trip(trip: Trip | undefined): boolean {
+    if (trip) this.#stopForLimit(trip.limit, trip.reason);
+    return trip !== undefined;
   }
 
   #stopForLimit(limit: string, reason: string): false {
@@ -475,34 +390,15 @@ export class RunLoop {
   }
 
   #report(usage: Usage): void {
-    const { limits } = this.#s;
-    this.#usage.tokens += usage.tokens ?? 0;
-    this.#usage.apiCalls += usage.apiCalls ?? 0;
-    this.#usage.costUsd += usage.costUsd ?? 0;
-    if (this.#usage.tokens > limits.maxTokens) {
-      this.#stopForLimit(
-        "maxTokens",
-        `Steps used ${this.#usage.tokens} tokens, more than the limit of ${limits.maxTokens}`,
-      );
-    } else if (this.#usage.apiCalls > limits.maxApiCalls) {
-      this.#stopForLimit(
-        "maxApiCalls",
-        `Steps made ${this.#usage.apiCalls} API calls, more than the limit of ${limits.maxApiCalls}`,
-      );
-    } else if (this.#usage.costUsd > limits.maxCostUsd) {
-      this.#stopForLimit(
-        "maxCostUsd",
-        `Steps spent $${this.#usage.costUsd}, more than the budget of $${limits.maxCostUsd}`,
-      );
-    }
+    this.#trip(this.#guard.report(usage));
   }
 
   async #attempt(record: StepRecord, reason: string): Promise<void> {
     const { step } = record;
     const tool = this.#s.tools.get(step.tool)!;
     this.#setState(record, "running");
-    this.#running++;
-    this.#attempts++;
+    this.#runningSteps.add(step);
+    this.#guard.started();
     record.attempts++;
     const started = this.#s.clock.now();
     this.#emit(
@@ -525,14 +421,7 @@ export class RunLoop {
         throw new TypeError(`${issue.path}: ${issue.message} (input of tool "${tool.name}")`);
       }
       const key = `${tool.name}\u0000${canonicalJson(input)}`;
-      // Retries are bounded by the retry policy; repetition counts fresh calls only.
-      const seen = (this.#repeats.get(key) ?? 0) + (record.attempts === 1 ? 1 : 0);
-      this.#repeats.set(key, seen);
-      if (seen > this.#s.limits.maxRepeats && !(tool.idempotent && tool.cache !== false)) {
-        this.#stopForLimit(
-          "repetition",
-          `Tool "${tool.name}" was called ${seen} times with the same input (limit ${this.#s.limits.maxRepeats}); the run looks stuck in a loop`,
-        );
+      if (this.#trip(this.#guard.repeat(tool, key, record.attempts === 1))) {
         throw new Stop("repetition");
       }
       const cacheable = tool.idempotent === true && tool.cache !== false;
@@ -553,7 +442,7 @@ export class RunLoop {
     } catch (e) {
       error = e;
     }
-    this.#running--;
+    this.#runningSteps.delete(step);
     const durationMs = this.#s.clock.now() - started;
     if (error === undefined) {
       this.#setState(record, "completed");
@@ -565,7 +454,7 @@ export class RunLoop {
         step.id,
         "progress",
       );
-      if (step.checkpoint) this.#checkpointWanted = true;
+      if (step.checkpoint) this.#log.requestCheckpoint();
       for (const next of record.dependents) {
         if (--next.waiting === 0 && next.state === "pending") this.#settle(next);
       }
@@ -588,49 +477,27 @@ export class RunLoop {
       usage.costUsd += u.costUsd ?? 0;
       this.#report(u);
     };
-    const timeoutMs = step.timeoutMs;
-    // Combining signals is not free: only steps with a timeout need their own.
-    const local = timeoutMs === undefined ? undefined : new AbortController();
-    const signal = local ? AbortSignal.any([this.#abort.signal, local.signal]) : this.#abort.signal;
-    const ctx: ToolContext = {
-      signal,
-      runId: this.#s.runId,
-      stepId: step.id,
-      attempt,
-      context: this.#s.context,
-      report,
-      emit: (message, data) =>
-        this.#emit(
-          "tool.progress",
-          { message, ...(data === undefined ? {} : { data: toJson(data) }) },
-          step.id,
-          "progress",
-        ),
-    };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onAbort: (() => void) | undefined;
-    const abandoned = new Promise<never>((_, reject) => {
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          const error = new Error(`Step "${step.id}" timed out after ${timeoutMs} ms`);
-          error.name = "TimeoutError";
-          local!.abort(error);
-          reject(error);
-        }, timeoutMs);
-      }
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
     try {
-      // A tool that ignores its signal is abandoned here; its result, if any, is dropped.
-      return await Promise.race([
-        Promise.resolve().then(() => tool.run(input as never, ctx)),
-        abandoned,
-      ]);
+      return await callTool(tool, input, {
+        stepId: step.id,
+        timeoutMs: step.timeoutMs,
+        signal: this.#abort.signal,
+        context: {
+          runId: this.#s.runId,
+          stepId: step.id,
+          attempt,
+          context: this.#s.context,
+          report,
+          emit: (message, data) =>
+            this.#emit(
+              "tool.progress",
+              { message, ...(data === undefined ? {} : { data: toJson(data) }) },
+              step.id,
+              "progress",
+            ),
+        },
+      });
     } finally {
-      clearTimeout(timer);
-      // The run's signal outlives the step: do not leave a listener per step on it.
-      signal.removeEventListener("abort", onAbort!);
       if (tool.cost) report(tool.cost);
     }
   }
@@ -667,13 +534,8 @@ export class RunLoop {
     const stopped = error instanceof Stop;
     const canRetry = !stopped && !this.#stop && !(error instanceof TypeError) &&
       record.attempts <= retry.max;
-    if (canRetry && this.#retries >= this.#s.limits.maxRetries) {
-      this.#stopForLimit(
-        "maxRetries",
-        `The run reached its limit of ${this.#s.limits.maxRetries} retries`,
-      );
-    } else if (canRetry) {
-      this.#retries++;
+    // A retry counts against the run's retries; when they are used up the step fails below.
+    if (canRetry && !this.#trip(this.#guard.retry())) {
       const base = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (record.attempts - 1));
       const delayMs = Math.round(base / 2 + Math.random() * (base / 2));
       this.#setState(record, "retrying");
@@ -683,28 +545,30 @@ export class RunLoop {
         step.id,
         "warning",
       );
-      this.#waitingRetries++;
+      this.#timers++;
       try {
         await this.#s.clock.sleep(delayMs, this.#halted.signal);
       } catch {
         // Cancelled while waiting: the step ends failed below.
       }
-      this.#waitingRetries--;
+      this.#timers--;
       if (!this.#stop) {
         this.#makeReady(record);
         return;
       }
     }
+    const final = stopped ? `Stopped: ${this.#stop?.reason ?? error}` : message;
+    this.#fail(record, final, { durationMs, usage }, !this.#stop);
+  }
+
+  /** Records a step's failure; with `cascade`, its pending dependents are skipped. */
+  #fail(record: StepRecord, error: string, data: Record<string, unknown>, cascade: boolean): void {
     this.#setState(record, "failed");
-    record.error = stopped ? `Stopped: ${this.#stop?.reason ?? error}` : message;
-    this.#failures.push({ stepId: step.id, error: record.error, attempts: record.attempts });
-    this.#emit(
-      "step.failed",
-      { error: record.error, attempts: record.attempts, durationMs, usage },
-      step.id,
-      "error",
-    );
-    if (!this.#stop) this.#skipDependents(record);
+    record.error = error;
+    const attempts = record.attempts;
+    this.#failures.push({ stepId: record.step.id, error, attempts });
+    this.#emit("step.failed", { error, attempts, ...data }, record.step.id, "error");
+    if (cascade) this.#skipDependents(record);
   }
 
   #skipDependents(failed: StepRecord): void {
@@ -750,14 +614,10 @@ export class RunLoop {
       undone,
       ...(this.#stop ? { reason: this.#stop.reason } : {}),
       ...(this.#stop?.limit ? { limit: this.#stop.limit } : {}),
-      usage: { ...this.#usage },
+      usage: { ...this.#guard.usage },
     };
     this.#emit(type, summary, undefined, status === "completed" ? "info" : "error");
-    // Flushing can record a checkpoint event; flush until nothing is left unstored.
-    clearTimeout(this.#flushTimer);
-    while (this.#pending.length > 0 && this.#storeError === undefined) await this.#flush();
-    await this.#flushing;
-    if (this.#storeError !== undefined) throw this.#storeError;
+    await this.#log.drain();
     return {
       runId: this.#s.runId,
       status,
@@ -768,9 +628,9 @@ export class RunLoop {
       failures: this.#failures,
       ...(this.#stop ? { reason: this.#stop.reason } : {}),
       ...(this.#stop?.limit ? { limit: this.#stop.limit } : {}),
-      usage: { ...this.#usage },
+      usage: { ...this.#guard.usage },
       durationMs,
-      events: this.#seq,
+      events: this.#log.seq,
     };
   }
 }

@@ -18,11 +18,6 @@ const LEGAL: Readonly<Record<StepState, readonly StepState[]>> = {
   skipped: [],
 };
 
-/** True for the states a step never leaves. */
-export function isFinal(state: StepState): boolean {
-  return LEGAL[state].length === 0;
-}
-
 /**
  * Checks a state change. An illegal one is a bug in Baton or a plugin, never bad input, so
  * it throws a plain `Error`.

@@ -68,6 +68,6 @@ fn main() {
     });
     best("ranked", || {
         let mut deg = c.in_degree.clone();
-        topo::kahn_ranked(n, &c, &mut deg, None, |_, _| {}).unwrap();
+        topo::kahn_ranked(n, &c, &mut deg, None).unwrap();
     });
 }

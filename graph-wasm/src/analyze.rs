@@ -4,7 +4,7 @@ use crate::critical::{check_durations, Forward, Schedule};
 use crate::csr::build;
 use crate::error::{with_capacity, GraphErr};
 use crate::topo::{find_cycle, group_levels, kahn_ranked, Levels};
-use crate::validate::earliest_duplicate;
+use crate::validate::{earliest_duplicate, reject_self_loop};
 
 /// Everything a planner needs about a DAG, from one pass over its edges.
 pub struct Analysis {
@@ -37,12 +37,7 @@ pub fn analyze(
         check_durations(d, 1)?;
     }
     let csr = build(n, edges, false, false)?;
-    if let Some(edge) = csr.first_self_loop {
-        return Err(GraphErr::SelfLoop {
-            edge,
-            node: edges[2 * edge as usize],
-        });
-    }
+    reject_self_loop(&csr, edges)?;
     let len = n as usize;
     let mut state: Vec<NodeState> = with_capacity(len)?;
     for v in 0..len {
@@ -104,7 +99,7 @@ pub fn analyze(
     drop(fifo);
     // Pass 2: the deterministic order, touching only in-degrees.
     let mut deg = csr.in_degree.clone();
-    let order = kahn_ranked(n, &csr, &mut deg, priority, |_, _| {})?;
+    let order = kahn_ranked(n, &csr, &mut deg, priority)?;
     let levels = group_levels(state.iter().map(|s| s.level).collect())?;
     let schedule = if timed {
         Some(backward(&csr, &order, &state, dur)?)

@@ -38,50 +38,43 @@ pub fn kahn_fifo<F: FnMut(u32, u32)>(
 }
 
 /// Deterministic Kahn: among ready nodes the higher priority first, then the lower index.
-pub fn kahn_ranked<F: FnMut(u32, u32)>(
+pub fn kahn_ranked(
     n: u32,
     csr: &Csr,
     deg: &mut [u32],
     priority: Option<&[f64]>,
-    mut visit: F,
+) -> Result<Vec<u32>, GraphErr> {
+    if priority.is_none() {
+        // Ranks are the indices themselves: no lookups at all.
+        return drain_ranked(n, csr, deg, |v| v, |r| r);
+    }
+    let (rank, by_rank) = ranks(n, priority)?;
+    drain_ranked(n, csr, deg, |v| rank[v as usize], |r| by_rank[r as usize])
+}
+
+/// Kahn's algorithm over a ready set keyed by rank (`rank_of` node, `node_at` rank).
+fn drain_ranked(
+    n: u32,
+    csr: &Csr,
+    deg: &mut [u32],
+    rank_of: impl Fn(u32) -> u32,
+    node_at: impl Fn(u32) -> u32,
 ) -> Result<Vec<u32>, GraphErr> {
     let mut ready = ReadySet::new(n as usize)?;
     let mut order: Vec<u32> = with_capacity(n as usize)?;
-    if priority.is_none() {
-        // Ranks are the indices themselves.
-        for v in 0..n {
-            if deg[v as usize] == 0 {
-                ready.insert(v);
-            }
-        }
-        while let Some(u) = ready.pop_min() {
-            order.push(u);
-            for &w in csr.row(u) {
-                visit(u, w);
-                let d = &mut deg[w as usize];
-                *d -= 1;
-                if *d == 0 {
-                    ready.insert(w);
-                }
-            }
-        }
-        return Ok(order);
-    }
-    let (rank, by_rank) = ranks(n, priority)?;
     for v in 0..n {
         if deg[v as usize] == 0 {
-            ready.insert(rank[v as usize]);
+            ready.insert(rank_of(v));
         }
     }
     while let Some(r) = ready.pop_min() {
-        let u = by_rank[r as usize];
+        let u = node_at(r);
         order.push(u);
         for &w in csr.row(u) {
-            visit(u, w);
             let d = &mut deg[w as usize];
             *d -= 1;
             if *d == 0 {
-                ready.insert(rank[w as usize]);
+                ready.insert(rank_of(w));
             }
         }
     }
@@ -107,7 +100,7 @@ pub fn complete(n: u32, edges: &[u32], order: Vec<u32>, deg: &[u32]) -> Result<V
 pub fn topo_sort(n: u32, edges: &[u32], priority: Option<&[f64]>) -> Result<Vec<u32>, GraphErr> {
     let csr = build(n, edges, false, false)?;
     let mut deg = csr.in_degree.clone();
-    let order = kahn_ranked(n, &csr, &mut deg, priority, |_, _| {})?;
+    let order = kahn_ranked(n, &csr, &mut deg, priority)?;
     complete(n, edges, order, &deg)
 }
 

@@ -4,29 +4,16 @@ use crate::csr::{build, Csr};
 use crate::error::{filled, GraphErr};
 use crate::topo::{complete, kahn_fifo};
 
-/// `Ok` for a valid DAG; otherwise the first problem, checked in the order above.
+/// `Ok` for a valid DAG; otherwise the first problem, checked in the order above. One Kahn
+/// pass checks duplicates and cycles together; on either, a slower exact pass names the
+/// earliest duplicate in input order.
 pub fn validate(n: u32, edges: &[u32]) -> Result<(), GraphErr> {
     let csr = build(n, edges, false, false)?;
-    check_built(n, edges, &csr, |deg, visit| kahn_fifo(n, &csr, deg, visit))
-}
-
-/// Validation over a CSR already built, through a Kahn traversal the caller chooses (so a
-/// caller that needs a particular order gets it from the same pass). On a duplicate edge or a
-/// cycle, a slower exact pass names the earliest duplicate in input order.
-pub fn check_built<K>(n: u32, edges: &[u32], csr: &Csr, traverse: K) -> Result<(), GraphErr>
-where
-    K: FnOnce(&mut [u32], &mut dyn FnMut(u32, u32)) -> Result<Vec<u32>, GraphErr>,
-{
-    if let Some(edge) = csr.first_self_loop {
-        return Err(GraphErr::SelfLoop {
-            edge,
-            node: edges[2 * edge as usize],
-        });
-    }
+    reject_self_loop(&csr, edges)?;
     let mut deg = csr.in_degree.clone();
     let mut last_source: Vec<u32> = filled(n as usize, u32::MAX)?;
     let mut repeated = false;
-    let order = traverse(&mut deg, &mut |u, w| {
+    let order = kahn_fifo(n, &csr, &mut deg, |u, w| {
         repeated |= last_source[w as usize] == u;
         last_source[w as usize] = u;
     })?;
@@ -34,6 +21,17 @@ where
         earliest_duplicate(n, edges)?;
     }
     complete(n, edges, order, &deg).map(|_| ())
+}
+
+/// Fails on the first self-loop the CSR build found.
+pub fn reject_self_loop(csr: &Csr, edges: &[u32]) -> Result<(), GraphErr> {
+    match csr.first_self_loop {
+        Some(edge) => Err(GraphErr::SelfLoop {
+            edge,
+            node: edges[2 * edge as usize],
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Fails with the earliest repeated edge in input order, if any.

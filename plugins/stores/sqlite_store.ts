@@ -111,7 +111,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.exec("PRAGMA journal_mode = WAL");
   db.exec(`PRAGMA synchronous = ${synchronous}`);
   db.exec(SCHEMA);
-  const lastSeq = db.prepare("SELECT last_seq FROM runs WHERE run_id = ?");
+  const runRow = db.prepare("SELECT last_seq, status FROM runs WHERE run_id = ?");
   const insertRun = db.prepare(
     "INSERT INTO runs (run_id, goal, started_at, status, last_seq) VALUES (?, ?, ?, 'running', 0)",
   );
@@ -119,7 +119,6 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const insertEvent = db.prepare(
     "INSERT INTO events (run_id, seq, type, ts, step_id, plan_version, impact, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
-  const statusOf = db.prepare("SELECT status FROM runs WHERE run_id = ?");
   const saveCp = db.prepare(
     "INSERT INTO checkpoints (run_id, seq, state) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, state = excluded.state",
   );
@@ -158,13 +157,13 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       if (events.length === 0) return Promise.resolve();
       try {
         transaction(() => {
-          let last = (lastSeq.get(runId) as { last_seq: number } | undefined)?.last_seq;
-          if (last === undefined) {
+          const row = runRow.get(runId) as { last_seq: number; status: string } | undefined;
+          let last = row?.last_seq ?? 0;
+          let status = (row?.status ?? "running") as RunRecord["status"];
+          if (row === undefined) {
             const first = events[0]!;
             insertRun.run(runId, String(first.data.goal ?? ""), first.ts);
-            last = 0;
           }
-          let status = ((statusOf.get(runId) as { status: string }).status) as RunRecord["status"];
           for (const e of events) {
             if (e.runId !== runId || e.seq !== last + 1) {
               throw new BatonError(

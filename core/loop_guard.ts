@@ -1,0 +1,124 @@
+// The limits and loop detection of one run: what is spent, and whether a limit trips.
+import type { Limits } from "./limits.ts";
+import type { Tool, Usage } from "./tool.ts";
+
+/** A tripped limit: its name, and why, in words a person understands. */
+export interface Trip {
+  readonly limit: string;
+  readonly reason: string;
+}
+
+/** What a resumed run has already spent. */
+export interface Spent {
+  readonly usage: Required<Usage>;
+  readonly attempts: number;
+  readonly retries: number;
+}
+
+/**
+ * Counts what a run spends (step attempts, retries, tokens, API calls, money, calls of a tool
+ * with the same input) and says which limit, if any, a next move would trip. It decides
+ * nothing: the run loop stops when told of a trip.
+ */
+export class LoopGuard {
+  readonly #limits: Required<Limits>;
+  readonly #repeats = new Map<string, number>();
+  /** Resources reported so far. */
+  readonly usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
+  /** Step attempts so far, retries included. */
+  attempts = 0;
+  /** Retries so far. */
+  retries = 0;
+
+  constructor(limits: Required<Limits>, spent?: Spent) {
+    this.#limits = limits;
+    if (spent) {
+      Object.assign(this.usage, spent.usage);
+      this.attempts = spent.attempts;
+      this.retries = spent.retries;
+    }
+  }
+
+  /** Before a step starts: the step cap, and a declared cost that would cross the budget. */
+  admit(stepId: string, tool: Tool): Trip | undefined {
+    const limits = this.#limits;
+    if (this.attempts >= limits.maxSteps) {
+      return {
+        limit: "maxSteps",
+        reason: `The run reached its limit of ${limits.maxSteps} step attempts`,
+      };
+    }
+    const cost = tool.cost?.costUsd;
+    if (cost !== undefined && this.usage.costUsd + cost > limits.maxCostUsd) {
+      return {
+        limit: "maxCostUsd",
+        reason:
+          `Starting "${stepId}" ($${cost}) would take the run past its budget of $${limits.maxCostUsd} ($${this.usage.costUsd} spent)`,
+      };
+    }
+    return undefined;
+  }
+
+  /** A step attempt started. */
+  started(): void {
+    this.attempts++;
+  }
+
+  /**
+   * A call of `tool` with the input whose canonical form is `key`. Retries (`fresh` false) and
+   * cacheable tools do not count: retries are bounded by their policy, cached calls cost
+   * nothing.
+   */
+  repeat(tool: Tool, key: string, fresh: boolean): Trip | undefined {
+    const seen = (this.#repeats.get(key) ?? 0) + (fresh ? 1 : 0);
+    this.#repeats.set(key, seen);
+    if (seen <= this.#limits.maxRepeats || (tool.idempotent && tool.cache !== false)) {
+      return undefined;
+    }
+    return {
+      limit: "repetition",
+      reason:
+        `Tool "${tool.name}" was called ${seen} times with the same input (limit ${this.#limits.maxRepeats}); the run looks stuck in a loop`,
+    };
+  }
+
+  /** Resources a step reported. */
+  report(usage: Usage): Trip | undefined {
+    const limits = this.#limits;
+    const u = this.usage;
+    u.tokens += usage.tokens ?? 0;
+    u.apiCalls += usage.apiCalls ?? 0;
+    u.costUsd += usage.costUsd ?? 0;
+    if (u.tokens > limits.maxTokens) {
+      return {
+        limit: "maxTokens",
+        reason: `Steps used ${u.tokens} tokens, more than the limit of ${limits.maxTokens}`,
+      };
+    }
+    if (u.apiCalls > limits.maxApiCalls) {
+      return {
+        limit: "maxApiCalls",
+        reason: `Steps made ${u.apiCalls} API calls, more than the limit of ${limits.maxApiCalls}`,
+      };
+    }
+    if (u.costUsd > limits.maxCostUsd) {
+      return {
+        limit: "maxCostUsd",
+        reason: `Steps spent $${u.costUsd}, more than the budget of $${limits.maxCostUsd}`,
+      };
+    }
+    return undefined;
+  }
+
+  /** Before a retry: counts it, unless the run's retries are used up. */
+  retry(): Trip | undefined {
+    if (this.retries >= this.#limits.maxRetries) {
+      return {
+        limit: "maxRetries",
+        reason: `The run reached its limit of ${this.#limits.maxRetries} retries`,
+      };
+    }
+    this.retries++;
+    return undefined;
+  }
+}
