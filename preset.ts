@@ -6,6 +6,8 @@ import type { Tool } from "./core/tool.ts";
 import { parallelScheduler } from "./plugins/schedulers/parallel_scheduler.ts";
 import { memoryStore } from "./plugins/stores/memory_store.ts";
 import { celConditions } from "./plugins/conditions/cel_conditions.ts";
+import { alternativeStrategy } from "./plugins/replan/alternative_strategy.ts";
+import type { ReplanPolicy } from "./core/replan.ts";
 
 /** Options of {@linkcode createOrchestrator}. */
 export interface OrchestratorOptions {
@@ -23,11 +25,14 @@ export interface OrchestratorOptions {
   readonly clock?: Clock;
   /** Save a checkpoint at least every this many events. @default {1000} */
   readonly checkpointEvery?: number;
+  /** Which replan strategies answer which triggers, as an object or YAML/JSON text. */
+  readonly replan?: ReplanPolicy | string;
 }
 
 /**
  * Creates an orchestrator with default plugins where none is given: `parallelScheduler()`,
- * `memoryStore()` and `celConditions()`.
+ * `memoryStore()`, `celConditions()`, and `alternativeStrategy()` when no replan strategy is
+ * given (so a step's `fallback:` tools are tried when it fails).
  *
  * @param options Tools, plugins, store, limits.
  * @returns The orchestrator.
@@ -67,6 +72,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     ...(kinds.has("scheduler") ? [] : [parallelScheduler()]),
     ...(kinds.has("store") ? [] : [memoryStore()]),
     ...(kinds.has("conditions") ? [] : [celConditions()]),
+    ...(kinds.has("replan") ? [] : [alternativeStrategy()]),
   ];
   return createKernel({
     tools: options.tools,
@@ -75,5 +81,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     ...(options.caps ? { caps: options.caps } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
+    ...(options.replan === undefined ? {} : { replan: options.replan }),
   });
 }

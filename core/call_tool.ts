@@ -1,4 +1,5 @@
-// One call of a tool, bounded by a timeout and the run's abort signal.
+// One call of a tool, bounded by a timeout and its own abort controller.
+import type { Clock } from "./clock.ts";
 import type { Tool, ToolContext } from "./tool.ts";
 
 /** How to call a tool once. */
@@ -7,20 +8,25 @@ export interface ToolCallOptions {
   readonly stepId: string;
   /** Abort the call after this long. */
   readonly timeoutMs: number | undefined;
-  /** The run's signal (cancellation, deadline). */
-  readonly signal: AbortSignal;
+  /**
+   * The call's own controller: the run aborts it to cancel this call (cancellation, the
+   * deadline, a replan that replaced the step); the timeout aborts it with a `TimeoutError`.
+   */
+  readonly controller: AbortController;
+  /** Where the timeout's time comes from. */
+  readonly clock: Clock;
   /** Everything the tool's context holds but the signal. */
   readonly context: Omit<ToolContext, "signal">;
 }
 
 /**
- * Calls `tool.run` and settles when it does, when the timeout passes (a `TimeoutError`) or
- * when the run's signal aborts, whichever comes first. A tool that ignores its signal is
- * abandoned: its eventual result is dropped.
+ * Calls `tool.run` and settles when it does, or when its controller aborts (the timeout, or
+ * the run), whichever comes first. A tool that ignores its signal is abandoned: its eventual
+ * result is dropped.
  *
  * @param tool The tool.
  * @param input Its input (already checked).
- * @param options Timeout, signal and context.
+ * @param options Timeout, controller, clock and context.
  * @returns The tool's output.
  */
 export async function callTool(
@@ -28,23 +34,21 @@ export async function callTool(
   input: unknown,
   options: ToolCallOptions,
 ): Promise<unknown> {
-  const { timeoutMs, stepId } = options;
-  // Combining signals is not free: only calls with a timeout need their own.
-  const local = timeoutMs === undefined ? undefined : new AbortController();
-  const signal = local ? AbortSignal.any([options.signal, local.signal]) : options.signal;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const { timeoutMs, stepId, controller, clock } = options;
+  const signal = controller.signal;
+  const timer = timeoutMs === undefined ? undefined : new AbortController();
+  if (timer !== undefined) {
+    clock.sleep(timeoutMs!, timer.signal).then(() => {
+      const error = new Error(`Step "${stepId}" timed out after ${timeoutMs} ms`);
+      error.name = "TimeoutError";
+      controller.abort(error);
+    }, () => {});
+  }
   let onAbort: (() => void) | undefined;
   const abandoned = new Promise<never>((_, reject) => {
-    if (local !== undefined) {
-      timer = setTimeout(() => {
-        const error = new Error(`Step "${stepId}" timed out after ${timeoutMs} ms`);
-        error.name = "TimeoutError";
-        local.abort(error);
-        reject(error);
-      }, timeoutMs);
-    }
     onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
   });
   try {
     const ctx: ToolContext = { ...options.context, signal };
@@ -53,8 +57,7 @@ export async function callTool(
       abandoned,
     ]);
   } finally {
-    clearTimeout(timer);
-    // The run's signal outlives the call: do not leave a listener per call on it.
+    timer?.abort();
     signal.removeEventListener("abort", onAbort!);
   }
 }

@@ -3,6 +3,8 @@ export interface ConditionScope {
   /** `steps.ID.output` for every completed step. */
   readonly steps: Readonly<Record<string, { readonly output: unknown }>>;
   readonly context: Readonly<Record<string, unknown>>;
+  /** The step's own output, for `expect:` expressions. */
+  readonly output?: unknown;
 }
 
 /** A compiled condition: returns the expression's value, or throws when it cannot be evaluated. */

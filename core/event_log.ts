@@ -46,9 +46,12 @@ export class EventLog {
   #lastCheckpoint: number;
   #checkpointWanted = false;
   #error: unknown;
+  /** The plan version events are recorded against; a replan raises it. */
+  planVersion: number;
 
   constructor(options: EventLogOptions) {
     this.#o = options;
+    this.planVersion = options.planVersion;
     this.#seq = options.afterSeq;
     this.#lastCheckpoint = options.afterSeq;
   }
@@ -71,7 +74,7 @@ export class EventLog {
       type,
       ts: this.#o.clock.now(),
       ...(stepId === undefined ? {} : { stepId }),
-      planVersion: this.#o.planVersion,
+      planVersion: this.planVersion,
       data,
       impact,
     };

@@ -1,5 +1,5 @@
 // The one translator between plans and the graph core's integer arrays.
-import { analyzeDag, GraphError } from "../graph-wasm/mod.ts";
+import { analyzeDag, descendants, GraphError } from "../graph-wasm/mod.ts";
 import { CycleError } from "./errors.ts";
 
 /** The shape of a plan the graph core needs. */
@@ -72,4 +72,35 @@ export function analyzePlanGraph(shape: PlanShape): PlanGraph {
     }
     throw error;
   }
+}
+
+/**
+ * The steps that depend, directly or not, on any of `ids` (the graph core's `descendants`):
+ * what a partial replan of those steps must invalidate.
+ *
+ * @param shape The plan's steps and dependencies.
+ * @param ids The starting steps (unknown ids are ignored).
+ * @param inclusive Include the starting steps themselves.
+ * @returns The dependent step ids, in plan order.
+ *
+ * @example What a failure invalidates
+ * ```ts
+ * import { stepDescendants } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const shape = { ids: ["a", "b", "c"], dependsOn: [[], ["a"], []] };
+ * assert.deepEqual(stepDescendants(shape, ["a"], true), ["a", "b"]);
+ * ```
+ */
+export function stepDescendants(
+  shape: Pick<PlanShape, "ids" | "dependsOn">,
+  ids: readonly string[],
+  inclusive = false,
+): string[] {
+  const index = new Map(shape.ids.map((id, i) => [id, i]));
+  const seeds = ids.flatMap((id) => index.has(id) ? [index.get(id)!] : []);
+  if (seeds.length === 0) return [];
+  const edges = edgesOf(shape as PlanShape, index);
+  const found = descendants(shape.ids.length, edges, seeds, { inclusive });
+  return Array.from(found, (i) => shape.ids[i]!);
 }

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from "./clock.ts";
 import type { Condition } from "./conditions.ts";
 import { BatonError, PluginError } from "./errors.ts";
+import { choosePlan } from "./choose_plan.ts";
 import { guardInput } from "./input_guard.ts";
 import { emptyRunState, foldRunEvents, type RunState } from "./run_state.ts";
 import type { RunEvent } from "./events.ts";
@@ -14,7 +15,8 @@ import { RunHistory } from "./run_history.ts";
 import { RunLoop } from "./run_loop.ts";
 import type { RunResult } from "./run_result.ts";
 import type { Plan } from "./plan.ts";
-import type { Tool } from "./tool.ts";
+import type { Tool, Usage } from "./tool.ts";
+import { ReplanEngine, type ReplanPolicy, resolveReplanPolicy } from "./replan.ts";
 
 /** What the kernel is built from; every slot must be filled (the preset fills defaults). */
 export interface KernelOptions {
@@ -40,6 +42,11 @@ export interface KernelOptions {
    * @default {1000}
    */
   readonly checkpointEvery?: number;
+  /**
+   * Which replan strategies answer which triggers, as an object or YAML/JSON text.
+   * @default {every loaded strategy for failures, timeouts and surprises; `complete` for interventions}
+   */
+  readonly replan?: ReplanPolicy | string;
 }
 
 /** Options of one run. */
@@ -52,18 +59,47 @@ export interface RunOptions {
   readonly runId?: string;
 }
 
+/** Options of an intervention. */
+export interface InterventionOptions {
+  /**
+   * A new plan for the rest of the run; completed steps it leaves out are kept. It is
+   * validated like any plan; an invalid one is rejected and recorded.
+   */
+  readonly plan?: PlanInput;
+}
+
 /** A run in progress. */
 export interface RunHandle {
   /** The run's id. */
   readonly id: string;
-  /** The validated plan being run. */
+  /** The plan version being run now (replans replace it). */
   readonly plan: Plan;
+  /** Every plan version of this run so far, oldest first. */
+  readonly versions: readonly Plan[];
   /** Resolves when the run has ended, however it ended (limits and failures included). */
   readonly result: Promise<RunResult>;
   /** Every event of the run from the first, live until it ends. */
   events(): AsyncIterable<RunEvent>;
   /** Stops the run: running steps are aborted, the result keeps what was done. */
   cancel(reason?: string): void;
+  /**
+   * Sends a person's message to the run: it is recorded, triggers a replan (with the given
+   * plan, or through the policy and the planner), and ends a pause.
+   * @throws {BatonError} When the run has ended.
+   */
+  intervene(message: string, options?: InterventionOptions): void;
+  /**
+   * Continues from an earlier plan version (as a new version): completed steps it shares
+   * keep their results.
+   * @throws {RangeError} When the run has no such version.
+   */
+  rollback(version: number): void;
+  /**
+   * Changes the run's limits while it runs. A limit already crossed stops the run; a lowered
+   * one triggers a `limits` replan when the policy answers it.
+   * @throws {RangeError} Naming a bad limit.
+   */
+  setLimits(limits: Limits): void;
 }
 
 /** The orchestrator: runs plans with its tools, scheduler, store and limits. */
@@ -77,6 +113,18 @@ export interface Orchestrator {
    * @throws {PlanError} With the path of the bad field.
    */
   run(plan: PlanInput | string, options?: RunOptions): RunHandle;
+  /**
+   * Asks the planner for a plan for a goal, validated.
+   * @throws {PluginError} When no planner is loaded.
+   * @throws {BatonError} When the planner offers no valid plan.
+   */
+  plan(goal: string, options?: RunOptions): Promise<Plan>;
+  /**
+   * Asks the planner for a plan for a goal and runs it.
+   * @throws {PluginError} When no planner is loaded.
+   * @throws {BatonError} When the planner offers no valid plan.
+   */
+  runGoal(goal: string, options?: RunOptions): Promise<RunHandle>;
   /** Queries over a run's recorded history. */
   history(runId: string): RunHistory;
   /**
@@ -94,7 +142,10 @@ export interface Orchestrator {
 
 /** What a resumed run needs from its first events. */
 interface StartRecord {
+  /** The latest version. */
   readonly plan: Plan;
+  /** Every version, oldest first. */
+  readonly versions: readonly Plan[];
   readonly context: Record<string, unknown>;
   readonly limits: Limits;
 }
@@ -141,8 +192,18 @@ export function createKernel(options: KernelOptions): Orchestrator {
   const checkpointEvery = options.checkpointEvery ?? 1000;
   if (!(checkpointEvery >= 1)) throw new RangeError("checkpointEvery must be at least 1");
 
+  const strategies = slots.strategies;
+  const planner = slots.planner;
+  const policyInput = typeof options.replan === "string"
+    ? parsePlanText(options.replan, options.caps ?? {}).value as ReplanPolicy
+    : options.replan;
+  const policy = resolveReplanPolicy(policyInput, [...strategies.keys()]);
+
   /** Validates a plan and compiles its conditions. */
-  function prepare(input: unknown, extra: { version?: number } = {}) {
+  function prepare(
+    input: unknown,
+    extra: { version?: number; parent?: { id: string; version: number } } = {},
+  ) {
     const caps = options.caps ?? {};
     const compiled = new Map<string, Condition>();
     const settings = {
@@ -180,7 +241,91 @@ export function createKernel(options: KernelOptions): Orchestrator {
       limits,
       undefined,
       finiteLimits(runOptions.limits),
-      optimized,
+      optimized ? { optimized } : {},
+    );
+  }
+
+  /** Asks the planner for the first version of a plan for a goal. */
+  async function planGoal(goal: string, runOptions: RunOptions) {
+    if (planner === undefined) {
+      throw new PluginError("No planner plugin is loaded to plan a goal", { plugin: "planner" });
+    }
+    if (typeof goal !== "string" || goal.trim() === "") {
+      throw new TypeError("A goal must be a non-empty string");
+    }
+    const context = runOptions.context ?? {};
+    guardInput(context, options.caps ?? {}, "context");
+    const usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
+    const errors: string[] = [];
+    const valid: { plan: Plan; compiled: Map<string, Condition> }[] = [];
+    const check = (candidate: unknown) => {
+      try {
+        valid.push(prepare(candidate));
+        return [];
+      } catch (error) {
+        const path = (error as { path?: string }).path;
+        return [path ? `${path}: ${(error as Error).message}` : (error as Error).message];
+      }
+    };
+    const proposed = await planner.plan({
+      goal,
+      tools: [...tools.values()].map((t) => ({
+        name: t.name,
+        description: t.description,
+        input: t.input,
+      })),
+      context,
+      signal: AbortSignal.timeout(
+        resolveLimits({ ...baseLimits, ...runOptions.limits }).maxDurationMs,
+      ),
+      validate: (candidate) => {
+        try {
+          prepare(candidate);
+          return [];
+        } catch (error) {
+          const path = (error as { path?: string }).path;
+          return [path ? `${path}: ${(error as Error).message}` : (error as Error).message];
+        }
+      },
+      report: (u) => {
+        usage.tokens += u.tokens ?? 0;
+        usage.apiCalls += u.apiCalls ?? 0;
+        usage.costUsd += u.costUsd ?? 0;
+      },
+    });
+    const candidates = proposed === undefined
+      ? []
+      : Array.isArray(proposed)
+      ? proposed
+      : [proposed];
+    for (const candidate of candidates) errors.push(...check(candidate));
+    if (valid.length === 0) {
+      throw new BatonError(
+        `Planner "${planner.name}" offered no valid plan for the goal${
+          errors.length ? `: ${errors.join("; ")}` : ""
+        }`,
+      );
+    }
+    const chosen = choosePlan(valid.map((v) => v.plan), tools);
+    return { ...valid.find((v) => v.plan === chosen)!, usage };
+  }
+
+  async function runGoal(goal: string, runOptions: RunOptions = {}): Promise<RunHandle> {
+    const { plan, compiled, usage } = await planGoal(goal, runOptions);
+    const context = runOptions.context ?? {};
+    const limits = resolveLimits({ ...baseLimits, ...runOptions.limits });
+    const runId = runOptions.runId ?? crypto.randomUUID();
+    return start(
+      runId,
+      plan,
+      compiled,
+      context,
+      limits,
+      undefined,
+      finiteLimits(runOptions.limits),
+      {
+        planUsage: usage,
+      },
     );
   }
 
@@ -192,8 +337,9 @@ export function createKernel(options: KernelOptions): Orchestrator {
     limits: Required<Limits>,
     resume: RunState | undefined,
     runLimits: Record<string, number>,
-    optimized?: PlanChanges,
+    extra: { optimized?: PlanChanges; planUsage?: Usage; versions?: readonly Plan[] } = {},
   ): RunHandle {
+    const { optimized } = extra;
     const listeners = new Set<() => void>();
     let finished = false;
     const loop = new RunLoop({
@@ -209,6 +355,23 @@ export function createKernel(options: KernelOptions): Orchestrator {
       ...(optimized ? { optimized } : {}),
       conditions,
       checkpointEvery,
+      ...(extra.planUsage ? { planUsage: extra.planUsage } : {}),
+      replanning: {
+        validate: (input, version, parent) => {
+          const given = input as Record<string, unknown> | null;
+          const withId = typeof given === "object" && given !== null && !Array.isArray(given)
+            ? { ...given, id: parent.id }
+            : given;
+          const { plan, compiled } = prepare(withId, {
+            version,
+            parent: { id: parent.id, version: parent.version },
+          });
+          return { plan, conditions: compiled };
+        },
+        ...(strategies.size > 0 ? { engine: new ReplanEngine(policy, strategies) } : {}),
+        ...(planner ? { planner } : {}),
+        ...(extra.versions ? { versions: extra.versions } : {}),
+      },
       ...(resume ? { resume } : {}),
       // Streams read the store, so they are woken once events are stored.
       onEvent: () => {},
@@ -236,21 +399,35 @@ export function createKernel(options: KernelOptions): Orchestrator {
         await new Promise<void>((wake) => listeners.add(wake));
       }
     }
+    let limitsNow = limits;
     return {
       id: runId,
-      plan,
+      get plan() {
+        return loop.plan;
+      },
+      get versions() {
+        return loop.versions;
+      },
       result,
       events,
       cancel: (reason = "Cancelled by the caller") => loop.cancel(reason),
+      intervene: (message, opts = {}) => loop.intervene(message, opts.plan),
+      rollback: (version) => loop.rollback(version),
+      setLimits: (changed) => {
+        limitsNow = resolveLimits({ ...limitsNow, ...changed });
+        loop.setLimits(limitsNow, finiteLimits(changed));
+      },
     };
   }
 
   async function readStart(runId: string): Promise<StartRecord> {
     const [started] = await store.read(runId, { types: ["run.started"], limit: 1 });
-    const [created] = await store.read(runId, { types: ["plan.created"], limit: 1 });
-    if (!started || !created) throw new BatonError(`The store has no run "${runId}"`);
+    const versions = (await store.read(runId, { types: ["plan.created", "plan.replanned"] }))
+      .map((e) => e.data.plan as Plan);
+    if (!started || versions.length === 0) throw new BatonError(`The store has no run "${runId}"`);
     return {
-      plan: created.data.plan as Plan,
+      plan: versions.at(-1)!,
+      versions,
       context: (started.data.context ?? {}) as Record<string, unknown>,
       limits: (started.data.limits ?? {}) as Limits,
     };
@@ -266,9 +443,14 @@ export function createKernel(options: KernelOptions): Orchestrator {
     if (state.ended !== undefined) {
       throw new BatonError(`Run "${runId}" has already ended (${state.ended})`);
     }
-    const { plan, compiled } = prepare(planToInput(begin.plan), { version: begin.plan.version });
+    const { plan, compiled } = prepare(planToInput(begin.plan), {
+      version: begin.plan.version,
+      ...(begin.plan.parent ? { parent: begin.plan.parent } : {}),
+    });
     const limits = resolveLimits({ ...baseLimits, ...begin.limits });
-    return start(runId, plan, compiled, begin.context, limits, state, finiteLimits(begin.limits));
+    return start(runId, plan, compiled, begin.context, limits, state, finiteLimits(begin.limits), {
+      versions: begin.versions,
+    });
   }
 
   async function recover(mode: "resume" | "mark" = "resume"): Promise<RunHandle[]> {
@@ -284,5 +466,13 @@ export function createKernel(options: KernelOptions): Orchestrator {
     return handles;
   }
 
-  return { tools, run, history: (runId) => new RunHistory(store, runId), resume, recover };
+  return {
+    tools,
+    run,
+    plan: async (goal, runOptions = {}) => (await planGoal(goal, runOptions)).plan,
+    runGoal,
+    history: (runId) => new RunHistory(store, runId),
+    resume,
+    recover,
+  };
 }

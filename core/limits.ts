@@ -10,6 +10,13 @@ export interface Limits {
   readonly maxDurationMs?: number;
   /** Retries in the whole run. @default {1_000} */
   readonly maxRetries?: number;
+  /** Replans in the whole run, rejected proposals included. @default {20} */
+  readonly maxReplans?: number;
+  /**
+   * Replans in a row with no step completed between them before the run is judged to make no
+   * progress. @default {5}
+   */
+  readonly maxIdleReplans?: number;
   /** Model tokens reported by steps. @default {Infinity} */
   readonly maxTokens?: number;
   /** API calls reported by steps. @default {Infinity} */
@@ -18,7 +25,10 @@ export interface Limits {
   readonly maxCostUsd?: number;
   /** Steps running at once, whatever the scheduler asks. @default {64} */
   readonly maxConcurrency?: number;
-  /** Calls of one tool with the same input before the run is judged to loop. @default {5} */
+  /**
+   * Calls of one tool with the same input, or returns of the run to a state it was in before
+   * (the same plan with the same steps done), before the run is judged to loop. @default {5}
+   */
   readonly maxRepeats?: number;
   /** Largest step output kept, as JSON bytes; larger outputs fail the step. @default {1_000_000} */
   readonly maxOutputBytes?: number;
@@ -29,6 +39,8 @@ export const DEFAULT_LIMITS: Required<Limits> = {
   maxSteps: 100_000,
   maxDurationMs: 3_600_000,
   maxRetries: 1_000,
+  maxReplans: 20,
+  maxIdleReplans: 5,
   maxTokens: Infinity,
   maxApiCalls: Infinity,
   maxCostUsd: Infinity,

@@ -13,6 +13,7 @@ export interface Spent {
   readonly usage: Required<Usage>;
   readonly attempts: number;
   readonly retries: number;
+  readonly replans?: number;
 }
 
 /**
@@ -21,7 +22,7 @@ export interface Spent {
  * nothing: the run loop stops when told of a trip.
  */
 export class LoopGuard {
-  readonly #limits: Required<Limits>;
+  #limits: Required<Limits>;
   readonly #repeats = new Map<string, number>();
   /** Resources reported so far. */
   readonly usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
@@ -29,6 +30,12 @@ export class LoopGuard {
   attempts = 0;
   /** Retries so far. */
   retries = 0;
+  /** Replans so far, rejected proposals included. */
+  replans = 0;
+  /** Replans since a step last completed. */
+  #idleReplans = 0;
+  /** How often each run state (plan and completed steps) was reached by a replan. */
+  readonly #states = new Map<string, number>();
 
   constructor(limits: Required<Limits>, spent?: Spent) {
     this.#limits = limits;
@@ -36,7 +43,77 @@ export class LoopGuard {
       Object.assign(this.usage, spent.usage);
       this.attempts = spent.attempts;
       this.retries = spent.retries;
+      this.replans = spent.replans ?? 0;
     }
+  }
+
+  /** The limits in force. */
+  get limits(): Required<Limits> {
+    return this.#limits;
+  }
+
+  /**
+   * Lowers or raises limits while the run is going; returns the limit the spending so far
+   * already crosses, if any.
+   */
+  update(limits: Required<Limits>): Trip | undefined {
+    this.#limits = limits;
+    return this.report({}) ??
+      (this.attempts > limits.maxSteps
+        ? {
+          limit: "maxSteps",
+          reason:
+            `The run has made ${this.attempts} step attempts, more than the new limit of ${limits.maxSteps}`,
+        }
+        : undefined);
+  }
+
+  /** A step completed: the run is making progress. */
+  progressed(): void {
+    this.#idleReplans = 0;
+  }
+
+  /** Before asking for a replan: whether the run may replan at all. */
+  canReplan(): Trip | undefined {
+    if (this.replans >= this.#limits.maxReplans) {
+      return {
+        limit: "maxReplans",
+        reason: `The run reached its limit of ${this.#limits.maxReplans} replans`,
+      };
+    }
+    return undefined;
+  }
+
+  /**
+   * After a replan: counts it (and `rejected` invalid proposals) against `maxReplans`, and
+   * watches for no progress and for a run state that recurs. `state` identifies the plan and
+   * the steps done, as a string.
+   */
+  replanned(rejected: number, state: string | undefined): Trip | undefined {
+    const limits = this.#limits;
+    this.replans += rejected + (state === undefined ? 0 : 1);
+    this.#idleReplans += rejected + (state === undefined ? 0 : 1);
+    if (this.#idleReplans > limits.maxIdleReplans) {
+      return {
+        limit: "noProgress",
+        reason:
+          `${this.#idleReplans} replans in a row completed no step (limit ${limits.maxIdleReplans}); the run makes no progress`,
+      };
+    }
+    if (state !== undefined) {
+      const seen = (this.#states.get(state) ?? 0) + 1;
+      this.#states.set(state, seen);
+      if (seen > limits.maxRepeats) {
+        return {
+          limit: "stateRecurrence",
+          reason:
+            `The run came back to the same plan with the same steps done ${seen} times (limit ${limits.maxRepeats}); it is going round in circles`,
+        };
+      }
+    }
+    return this.replans > limits.maxReplans
+      ? { limit: "maxReplans", reason: `The run used its limit of ${limits.maxReplans} replans` }
+      : undefined;
   }
 
   /** Before a step starts: the step cap, and a declared cost that would cross the budget. */

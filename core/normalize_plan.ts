@@ -50,6 +50,8 @@ const STEP_KEYS = new Set([
   "estimateMs",
   "checkpoint",
   "title",
+  "fallback",
+  "expect",
 ]);
 const RETRY_KEYS = new Set(["max", "backoffMs", "maxBackoffMs"]);
 const STEP_ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
@@ -236,22 +238,14 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     }
     let when: string | undefined;
     if (s.when !== undefined) {
-      if (typeof s.when !== "string" || s.when.trim() === "" || s.when.length > 4096) {
-        throw new PlanError("Expected a condition expression (4096 characters at most)", {
-          path: `${at}.when`,
-        });
-      }
-      if (options.conditions === undefined) {
-        throw new PlanError("No condition language is loaded to evaluate it", {
-          path: `${at}.when`,
-        });
-      }
-      try {
-        options.compiled?.set(s.id, options.conditions.compile(s.when));
-      } catch (error) {
-        throw new PlanError((error as Error).message, { path: `${at}.when`, cause: error });
-      }
-      when = s.when;
+      when = s.when as string;
+      options.compiled?.set(s.id, compileCondition(s.when, `${at}.when`, options));
+    }
+    const fallback = fallbackTools(s.fallback, at, options.tools);
+    let expect: string | undefined;
+    if (s.expect !== undefined) {
+      expect = s.expect as string;
+      options.compiled?.set(`expect:${s.id}`, compileCondition(s.expect, `${at}.expect`, options));
     }
     if (s.title !== undefined && typeof s.title !== "string") {
       throw new PlanError("Expected a string", { path: `${at}.title` });
@@ -280,6 +274,8 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       checkpoint: s.checkpoint === true,
       title: s.title as string | undefined,
       reads: [...new Set(refs.filter((r) => r.ref.source === "steps").map((r) => r.ref.name))],
+      fallback,
+      expect,
     });
     stepRefs.push(refs);
   });
@@ -327,6 +323,42 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     order: graph.order,
     parent: options.parent,
   });
+}
+
+/** Compiles a condition expression, or throws a plan error at `path`. */
+function compileCondition(value: unknown, path: string, options: NormalizePlanOptions): Condition {
+  if (typeof value !== "string" || value.trim() === "" || value.length > 4096) {
+    throw new PlanError("Expected a condition expression (4096 characters at most)", { path });
+  }
+  if (options.conditions === undefined) {
+    throw new PlanError("No condition language is loaded to evaluate it", { path });
+  }
+  try {
+    return options.conditions.compile(value);
+  } catch (error) {
+    throw new PlanError((error as Error).message, { path, cause: error });
+  }
+}
+
+/** A step's fallback tools: known tool names, none twice. */
+function fallbackTools(
+  value: unknown,
+  at: string,
+  tools: ReadonlyMap<string, Tool>,
+): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > 16) {
+    throw new PlanError("Expected a list of at most 16 tool names", { path: `${at}.fallback` });
+  }
+  value.forEach((name, k) => {
+    if (typeof name !== "string" || !tools.has(name)) {
+      const known = [...tools.keys()].sort().join(", ") || "none";
+      throw new PlanError(`Unknown tool ${JSON.stringify(name)} (known: ${known})`, {
+        path: `${at}.fallback[${k}]`,
+      });
+    }
+  });
+  return [...new Set(value as string[])];
 }
 
 function analyzeWithPaths(steps: Step[], index: ReadonlyMap<string, number>) {

@@ -30,6 +30,8 @@ export function planToInput(plan: Plan): PlanInput & { id: string } {
       checkpoint: s.checkpoint,
       ...(s.timeoutMs === undefined ? {} : { timeoutMs: s.timeoutMs }),
       ...(s.title === undefined ? {} : { title: s.title }),
+      ...(s.fallback.length === 0 ? {} : { fallback: s.fallback }),
+      ...(s.expect === undefined ? {} : { expect: s.expect }),
     })),
   };
 }
@@ -91,6 +93,8 @@ export function optimizePlan(
         step.when ?? null,
         step.retry,
         step.timeoutMs ?? null,
+        step.fallback,
+        step.expect ?? null,
       ]);
       const first = seen.get(key);
       if (first !== undefined) {

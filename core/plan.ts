@@ -41,6 +41,17 @@ export interface StepInput {
   readonly checkpoint?: boolean;
   /** A human-readable title. */
   readonly title?: string;
+  /**
+   * Tools to try instead of `tool`, in order, when the step keeps failing and the replan
+   * policy uses the `alternative` strategy. Each must accept the step's input.
+   */
+  readonly fallback?: readonly string[];
+  /**
+   * A CEL expression over `output` (and `steps`, `context`) that the step's result must
+   * satisfy; when it is false, the result is unexpected: the step fails and may trigger a
+   * replan.
+   */
+  readonly expect?: string;
 }
 
 /** A plan as planners, YAML files and code write it. */
@@ -71,6 +82,10 @@ export interface Step {
   readonly title: string | undefined;
   /** Step ids this step's input reads. */
   readonly reads: readonly string[];
+  /** Tools to fall back to, in order. */
+  readonly fallback: readonly string[];
+  /** What the step's output must satisfy (CEL over `output`). */
+  readonly expect: string | undefined;
 }
 
 /** A validated, immutable, versioned plan. */

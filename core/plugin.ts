@@ -1,22 +1,29 @@
 import type { ConditionLanguage } from "./conditions.ts";
 import { PluginError } from "./errors.ts";
+import type { Planner } from "./planner.ts";
+import type { ReplanStrategy } from "./replan.ts";
 import type { Scheduler } from "./scheduler.ts";
 import type { HistoryStore } from "./store.ts";
 
-/** Any plugin the kernel loads; today's kinds are schedulers and stores. */
-export type Plugin = Scheduler | HistoryStore | ConditionLanguage;
+/** Any plugin the kernel loads. */
+export type Plugin = Scheduler | HistoryStore | ConditionLanguage | Planner | ReplanStrategy;
 
 const HOOKS: Readonly<Record<Plugin["kind"], readonly string[]>> = {
   scheduler: ["select"],
   store: ["append", "read", "runs", "saveCheckpoint", "loadCheckpoint"],
   conditions: ["compile"],
+  planner: ["plan"],
+  replan: ["replan"],
 };
 
-/** The plugins of an orchestrator, one per slot, checked at registration. */
+/** The plugins of an orchestrator, one per slot (any number of replan strategies), checked at registration. */
 export interface PluginSlots {
   readonly scheduler: Scheduler | undefined;
   readonly store: HistoryStore | undefined;
   readonly conditions: ConditionLanguage | undefined;
+  readonly planner: Planner | undefined;
+  /** Replan strategies by name, in registration order. */
+  readonly strategies: ReadonlyMap<string, ReplanStrategy>;
 }
 
 /**
@@ -37,7 +44,13 @@ export interface PluginSlots {
  */
 export function registerPlugins(plugins: readonly unknown[]): PluginSlots {
   const names = new Set<string>();
-  const slots: { scheduler?: Scheduler; store?: HistoryStore; conditions?: ConditionLanguage } = {};
+  const slots: {
+    scheduler?: Scheduler;
+    store?: HistoryStore;
+    conditions?: ConditionLanguage;
+    planner?: Planner;
+  } = {};
+  const strategies = new Map<string, ReplanStrategy>();
   plugins.forEach((plugin, i) => {
     const p = plugin as Partial<Plugin> | null;
     const name = typeof p?.name === "string" && p.name !== "" ? p.name : `plugins[${i}]`;
@@ -61,6 +74,10 @@ export function registerPlugins(plugins: readonly unknown[]): PluginSlots {
       throw new PluginError("Another plugin has the same name", { plugin: name });
     }
     names.add(name);
+    if (p.kind === "replan") {
+      strategies.set(name, p as ReplanStrategy);
+      return;
+    }
     const kind = p.kind as keyof typeof slots;
     if (slots[kind] !== undefined) {
       throw new PluginError(
@@ -72,5 +89,11 @@ export function registerPlugins(plugins: readonly unknown[]): PluginSlots {
     }
     (slots as Record<string, unknown>)[kind] = p;
   });
-  return { scheduler: slots.scheduler, store: slots.store, conditions: slots.conditions };
+  return {
+    scheduler: slots.scheduler,
+    store: slots.store,
+    conditions: slots.conditions,
+    planner: slots.planner,
+    strategies,
+  };
 }

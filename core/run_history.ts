@@ -1,4 +1,7 @@
 import type { RunEvent } from "./events.ts";
+import type { Plan } from "./plan.ts";
+import { diffPlans, type PlanDiff } from "./plan_diff.ts";
+import type { ReplanTrigger } from "./planner.ts";
 import type { EventQuery, HistoryStore } from "./store.ts";
 
 /** One step's span on the timeline. */
@@ -17,6 +20,21 @@ export interface StepMetrics {
   /** Time spent running, over all attempts, in milliseconds. */
   readonly durationMs: number;
   readonly cached: boolean;
+}
+
+/** A replan as recorded: its trigger, and the version it made or why it failed. */
+export interface ReplanRecord {
+  readonly seq: number;
+  readonly ts: number;
+  readonly trigger: ReplanTrigger;
+  readonly outcome: "replanned" | "failed";
+  /** The version made. */
+  readonly version?: number;
+  /** The strategy that answered. */
+  readonly strategy?: string;
+  readonly reason: string;
+  /** What changed from the previous version. */
+  readonly diff?: PlanDiff;
 }
 
 /** A scheduling decision and its reason, as recorded. */
@@ -122,6 +140,58 @@ export class RunHistory {
       ts: e.ts,
       stepId: e.stepId!,
       attempt: Number(e.data.attempt),
+      reason: String(e.data.reason),
+    }));
+  }
+
+  /**
+   * Every plan version of the run, oldest first, as recorded (plain JSON).
+   *
+   * @returns The versions; the first is the plan the run started with.
+   */
+  async versions(): Promise<Plan[]> {
+    const events = await this.events({ types: ["plan.created", "plan.replanned"] });
+    return events.map((e) => e.data.plan as Plan);
+  }
+
+  /**
+   * The structural difference between two recorded plan versions.
+   *
+   * @param from The older version's number.
+   * @param to The newer version's number.
+   * @returns Steps added, removed and changed.
+   * @throws {RangeError} When the run has no such version.
+   */
+  async diff(from: number, to: number): Promise<PlanDiff> {
+    const versions = await this.versions();
+    const find = (n: number) => {
+      const plan = versions.find((v) => v.version === n);
+      if (plan === undefined) throw new RangeError(`Run "${this.runId}" has no plan version ${n}`);
+      return plan;
+    };
+    return diffPlans(find(from), find(to));
+  }
+
+  /**
+   * Every replan: what triggered it, which strategy answered and why, and the version it made,
+   * or why it failed.
+   *
+   * @returns Replans in order.
+   */
+  async replans(): Promise<ReplanRecord[]> {
+    const events = await this.events({ types: ["plan.replanned", "replan.failed"] });
+    return events.map((e) => ({
+      seq: e.seq,
+      ts: e.ts,
+      trigger: e.data.trigger as ReplanTrigger ?? { kind: "failure" },
+      ...(e.type === "plan.replanned"
+        ? {
+          version: Number(e.data.version),
+          strategy: String(e.data.strategy),
+          diff: e.data.diff as PlanDiff,
+        }
+        : {}),
+      outcome: e.type === "plan.replanned" ? "replanned" as const : "failed" as const,
       reason: String(e.data.reason),
     }));
   }

@@ -1,4 +1,4 @@
-// Executes one plan: readiness, scheduling, step attempts, retries, limits, events.
+// Executes one plan: readiness, scheduling, step attempts, retries, limits, replans, events.
 import type { Clock } from "./clock.ts";
 import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
 import { EventLog } from "./event_log.ts";
@@ -17,6 +17,10 @@ import { LoopGuard, type Trip } from "./loop_guard.ts";
 import type { RunState } from "./run_state.ts";
 import type { Condition } from "./conditions.ts";
 import type { PlanChanges } from "./optimize_plan.ts";
+import { RunReplanner, type RunReplanning } from "./run_replanner.ts";
+import { survivingSteps } from "./plan_merge.ts";
+
+export type { RunReplanning };
 
 /** Everything a run needs. */
 export interface RunSetup {
@@ -38,20 +42,36 @@ export interface RunSetup {
   readonly checkpointEvery: number;
   /** What plan optimization changed, recorded after `plan.created`. */
   readonly optimized?: PlanChanges;
-  /** Compiled `when:` conditions by step id. */
+  /** Compiled `when:` and `expect:` conditions (`expect:ID`) by step id. */
   readonly conditions: ReadonlyMap<string, Condition>;
   /** Recorded in `run.started` so a resumed run gets the same context and limits. */
   readonly startData: { readonly context: unknown; readonly limits: unknown };
+  /** What the planner used to make the first version, recorded in `plan.created`. */
+  readonly planUsage?: Usage;
+  /** How the run replans: validation, the policy's engine, the planner, earlier versions. */
+  readonly replanning: RunReplanning;
 }
 
-interface StepRecord {
-  readonly step: Step;
+/** A step of the version being run, and where it is. */
+export interface StepRecord {
+  step: Step;
   state: StepState;
   attempts: number;
-  /** Dependencies not yet completed. */
+  /** Dependencies not yet completed or skipped. */
   waiting: number;
-  readonly dependents: StepRecord[];
+  dependents: StepRecord[];
   error?: string;
+  /** The tool and canonical resolved input of the last attempt. */
+  key?: string;
+  /** Aborts the running attempt or its retry back-off. */
+  controller?: AbortController;
+  /** Set when a replan took this step out of the plan or redefined it. */
+  replaced?: string;
+}
+
+/** Why a step's result is not what its plan expected. */
+class UnexpectedResult extends Error {
+  override name = "UnexpectedResultError";
 }
 
 class Stop extends Error {}
@@ -59,25 +79,30 @@ class Stop extends Error {}
 /** A running plan; `cancel()` and `done` are all the orchestrator needs. */
 export class RunLoop {
   readonly #s: RunSetup;
-  readonly #records = new Map<string, StepRecord>();
+  #plan: Plan;
+  #conditions: ReadonlyMap<string, Condition>;
+  #records = new Map<string, StepRecord>();
   readonly #outputs = new Map<string, unknown>();
   /** `steps` as conditions see it: completed steps' outputs. */
-  readonly #conditionSteps: Record<string, { output: unknown }> = {};
+  #conditionSteps: Record<string, { output: unknown }> = {};
   #ready: StepRecord[] = [];
   /** The steps running now. */
   readonly #runningSteps = new Set<Step>();
-  /** Aborts running tools: cancellation and the run's deadline. */
-  readonly #abort = new AbortController();
-  /** Aborted on any stop: interrupts retry back-off. */
+  /** Steps running or waiting to retry: what cancellation must abort. */
+  readonly #live = new Set<StepRecord>();
+  /** Aborted on any stop: interrupts retry back-off and planners. */
   readonly #halted = new AbortController();
   /** Results of idempotent calls by tool and input; in-flight calls are shared too. */
   readonly #cache = new Map<string, Promise<unknown>>();
   readonly #guard: LoopGuard;
   readonly #failures: StepFailure[] = [];
   readonly #log: EventLog;
+  readonly #replanner: RunReplanner;
+  /** The last events, as `[type, stepId, error]`, for planners. */
+  readonly #recent: [string, string | undefined, unknown][] = [];
   /** How the run ended, once it has. */
   #ended: string | undefined;
-  /** Timers the loop waits for: retry back-off, and a scheduler's "ask again later". */
+  /** Timers the loop waits for: retry back-off, a scheduler's "ask again later", replans. */
   #timers = 0;
   #startedAt = 0;
   #stop: { status: RunStatus; reason: string; limit?: string } | undefined;
@@ -89,18 +114,10 @@ export class RunLoop {
 
   constructor(setup: RunSetup) {
     this.#s = setup;
-    for (const step of setup.plan.steps) {
-      this.#records.set(step.id, {
-        step,
-        state: "pending",
-        attempts: 0,
-        waiting: step.dependsOn.length,
-        dependents: [],
-      });
-    }
-    for (const record of this.#records.values()) {
-      for (const dep of record.step.dependsOn) this.#records.get(dep)!.dependents.push(record);
-    }
+    this.#plan = setup.plan;
+    this.#conditions = setup.conditions;
+    for (const step of setup.plan.steps) this.#records.set(step.id, newRecord(step, 0));
+    linkRecords(this.#records);
     this.#log = new EventLog({
       runId: setup.runId,
       planVersion: setup.plan.version,
@@ -123,10 +140,50 @@ export class RunLoop {
     const attempts = resume ? Object.values(resume.attempts).reduce((a, b) => a + b, 0) : 0;
     this.#guard = new LoopGuard(
       setup.limits,
-      resume && { usage: resume.usage, attempts, retries: resume.retries },
+      resume && {
+        usage: resume.usage,
+        attempts,
+        retries: resume.retries,
+        replans: resume.replans ?? 0,
+      },
     );
+    this.#replanner = this.#makeReplanner();
     if (resume) this.#restore(resume);
     this.done = this.#main();
+  }
+
+  #makeReplanner(): RunReplanner {
+    return new RunReplanner(this.#s.replanning, {
+      runId: this.#s.runId,
+      tools: this.#s.tools,
+      context: this.#s.context,
+      clock: this.#s.clock,
+      guard: this.#guard,
+      signal: this.#halted.signal,
+      plan: () => this.#plan,
+      outputs: this.#outputs,
+      states: () => new Map([...this.#records].map(([id, r]) => [id, r.state])),
+      stopped: () => this.#stop !== undefined,
+      emit: (type, data, stepId, impact) => this.#emit(type, data, stepId, impact),
+      adopt: (plan, conditions) => this.#adopt(plan, conditions),
+      settle: () => this.#settleNew(),
+      unhandled: (stepId) => {
+        const record = this.#records.get(stepId);
+        if (record?.state === "failed") this.#skipDependents(record);
+      },
+      stop: (limit, reason) => this.#stopForLimit(limit, reason),
+      report: (usage) => this.#report(usage),
+      recent: () =>
+        this.#recent.map(([type, stepId, error]) =>
+          `${type}${stepId === undefined ? "" : ` ${stepId}`}${
+            error === undefined ? "" : `: ${String(error)}`
+          }`
+        ),
+      busy: (delta) => {
+        this.#timers += delta;
+        this.#poke();
+      },
+    });
   }
 
   /** Takes over the folded state of an interrupted run: completed work is never redone. */
@@ -170,13 +227,57 @@ export class RunLoop {
       attempts,
       usage: { ...this.#guard.usage },
       retries: this.#guard.retries,
+      replans: this.#guard.replans,
+      planVersion: this.#plan.version,
       ...(this.#ended === undefined ? {} : { ended: this.#ended }),
     };
+  }
+
+  /** The plan version being run. */
+  get plan(): Plan {
+    return this.#plan;
+  }
+
+  /** Every plan version so far, oldest first. */
+  get versions(): readonly Plan[] {
+    return this.#replanner.versions;
   }
 
   /** Stops the run: running steps are aborted, nothing new starts. */
   cancel(reason: string): void {
     this.#halt({ status: "cancelled", reason }, true);
+  }
+
+  /**
+   * Records a person's message; with a plan, or when the policy answers interventions, it
+   * triggers a replan, and it ends a pause.
+   * @throws {BatonError} When the run has ended.
+   */
+  intervene(message: string, plan?: unknown): void {
+    this.#replanner.intervene(message, plan, this.#stop !== undefined || this.#ended !== undefined);
+  }
+
+  /** Continues from an earlier plan version, as a new version. */
+  rollback(version: number): void {
+    this.#replanner.rollback(version, this.#stop !== undefined || this.#ended !== undefined);
+  }
+
+  /** Changes the run's limits; lowering one may trigger a replan or stop the run. */
+  setLimits(limits: Required<Limits>, changed: Readonly<Record<string, number>>): void {
+    const before = this.#guard.limits;
+    this.#emit("limits.changed", { limits: changed });
+    this.#trip(this.#guard.update(limits));
+    const lowered = Object.keys(changed).filter((k) =>
+      limits[k as keyof Limits] < before[k as keyof Limits]
+    );
+    if (lowered.length > 0 && !this.#stop) {
+      this.#replanner.trigger({
+        kind: "limits",
+        message: `Lowered: ${
+          lowered.map((k) => `${k} to ${limits[k as keyof Limits]}`).join(", ")
+        }`,
+      });
+    }
   }
 
   /**
@@ -188,7 +289,9 @@ export class RunLoop {
       this.#stop = stop;
       this.#halted.abort(new Stop(stop.reason));
     }
-    if (abortRunning && !this.#abort.signal.aborted) this.#abort.abort(new Stop(stop.reason));
+    if (abortRunning) {
+      for (const record of this.#live) record.controller?.abort(new Stop(stop.reason));
+    }
     this.#poke();
   }
 
@@ -206,6 +309,10 @@ export class RunLoop {
     impact?: EventImpact,
   ): void {
     this.#log.emit(type, data, stepId, impact);
+    if (impact !== "progress") {
+      this.#recent.push([type, stepId, data.error ?? data.reason]);
+      if (this.#recent.length > 20) this.#recent.shift();
+    }
   }
 
   #setState(record: StepRecord, to: StepState): void {
@@ -213,7 +320,8 @@ export class RunLoop {
   }
 
   async #main(): Promise<RunResult> {
-    const { plan, clock } = this.#s;
+    const { clock } = this.#s;
+    const plan = this.#plan;
     this.#startedAt = clock.now();
     if (this.#s.resume) {
       const completed = Object.keys(this.#s.resume.outputs).length;
@@ -236,7 +344,12 @@ export class RunLoop {
         context: this.#s.startData.context,
         limits: this.#s.startData.limits,
       });
-      this.#emit("plan.created", { plan: JSON.parse(JSON.stringify(plan)) });
+      const usage = this.#s.planUsage;
+      this.#emit("plan.created", {
+        plan: JSON.parse(JSON.stringify(plan)),
+        ...(usage ? { usage } : {}),
+      });
+      if (usage) this.#report(usage);
       const changes = this.#s.optimized;
       if (changes) {
         this.#emit("plan.optimized", {
@@ -248,12 +361,15 @@ export class RunLoop {
     for (const record of this.#records.values()) {
       if (record.state === "pending" && record.waiting === 0) this.#settle(record);
     }
-    const deadline = setTimeout(() => {
-      this.#stopForLimit(
-        "maxDurationMs",
-        `The run took longer than ${this.#s.limits.maxDurationMs} ms`,
-      );
-    }, Math.min(this.#s.limits.maxDurationMs, 2 ** 31 - 1));
+    const deadline = new AbortController();
+    clock.sleep(Math.min(this.#s.limits.maxDurationMs, 2 ** 31 - 1), deadline.signal).then(
+      () =>
+        this.#stopForLimit(
+          "maxDurationMs",
+          `The run took longer than ${this.#s.limits.maxDurationMs} ms`,
+        ),
+      () => {},
+    );
     try {
       for (;;) {
         this.#dirty = false;
@@ -262,14 +378,17 @@ export class RunLoop {
         if (idle && started === 0 && this.#ready.length > 0 && !this.#stop) {
           const { scheduler } = this.#s;
           const ready = this.#ready.map((r) => r.step);
-          const wait = scheduler.retryAfterMs?.(ready, this.#view(this.#s.limits.maxConcurrency));
+          const wait = scheduler.retryAfterMs?.(
+            ready,
+            this.#view(this.#guard.limits.maxConcurrency),
+          );
           if (wait !== undefined && wait >= 0) {
             // Nothing can start yet (a rate limit, say): look again when the scheduler says.
             this.#timers++;
-            setTimeout(() => {
+            clock.sleep(Math.max(1, wait), this.#halted.signal).catch(() => {}).finally(() => {
               this.#timers--;
               this.#poke();
-            }, Math.max(1, wait));
+            });
           } else {
             this.#stopForLimit(
               "scheduler",
@@ -277,14 +396,15 @@ export class RunLoop {
             );
           }
         }
-        if (idle && (this.#ready.length === 0 || this.#stop)) break;
+        const paused = this.#replanner.waiting && !this.#stop;
+        if (idle && !paused && (this.#ready.length === 0 || this.#stop)) break;
         const backlog = this.#log.schedule();
         if (backlog) await backlog;
         if (this.#dirty) continue;
         await new Promise<void>((resolve) => (this.#wake = resolve));
       }
     } finally {
-      clearTimeout(deadline);
+      deadline.abort();
     }
     return await this.#finish();
   }
@@ -301,7 +421,7 @@ export class RunLoop {
     ) {
       return this.#skip(record, "all of its dependencies were skipped");
     }
-    const condition = this.#s.conditions.get(step.id);
+    const condition = this.#conditions.get(step.id);
     if (condition === undefined) return this.#makeReady(record);
     let value: unknown;
     try {
@@ -334,7 +454,7 @@ export class RunLoop {
 
   #view(slots: number): SchedulerView {
     return {
-      plan: this.#s.plan,
+      plan: this.#plan,
       running: this.#runningSteps.size,
       slots,
       runningSteps: [...this.#runningSteps],
@@ -346,9 +466,9 @@ export class RunLoop {
 
   /** Asks the scheduler and starts what it picks; returns how many started. */
   #schedule(): number {
-    const { limits, scheduler } = this.#s;
+    const { scheduler } = this.#s;
     if (this.#ready.length === 0) return 0;
-    const slots = limits.maxConcurrency - this.#runningSteps.size;
+    const slots = this.#guard.limits.maxConcurrency - this.#runningSteps.size;
     if (slots <= 0) return 0;
     const byId = new Map(this.#ready.map((r) => [r.step.id, r]));
     const decisions = scheduler.select(this.#ready.map((r) => r.step), this.#view(slots));
@@ -378,8 +498,9 @@ export class RunLoop {
 
   #stopForLimit(limit: string, reason: string): false {
     if (!this.#stop) {
+      const loop = limit === "repetition" || limit === "noProgress" || limit === "stateRecurrence";
       this.#emit(
-        limit === "repetition" ? "loop.detected" : "limit.exceeded",
+        loop ? "loop.detected" : "limit.exceeded",
         { limit, reason },
         undefined,
         "warning",
@@ -398,6 +519,9 @@ export class RunLoop {
     const tool = this.#s.tools.get(step.tool)!;
     this.#setState(record, "running");
     this.#runningSteps.add(step);
+    this.#live.add(record);
+    const controller = new AbortController();
+    record.controller = controller;
     this.#guard.started();
     record.attempts++;
     const started = this.#s.clock.now();
@@ -421,6 +545,7 @@ export class RunLoop {
         throw new TypeError(`${issue.path}: ${issue.message} (input of tool "${tool.name}")`);
       }
       const key = `${tool.name}\u0000${canonicalJson(input)}`;
+      record.key = key;
       if (this.#trip(this.#guard.repeat(tool, key, record.attempts === 1))) {
         throw new Stop("repetition");
       }
@@ -430,7 +555,7 @@ export class RunLoop {
         output = await shared;
         cached = true;
       } else {
-        const call = this.#call(tool, step, input, record.attempts, usage);
+        const call = this.#call(tool, step, input, record.attempts, usage, controller);
         if (cacheable) {
           this.#cache.set(key, call);
           // A failed call is forgotten, so a retry calls the tool again.
@@ -438,16 +563,21 @@ export class RunLoop {
         }
         output = await call;
       }
-      output = this.#checkOutput(tool, output);
+      output = this.#checkOutput(tool, step, output);
     } catch (e) {
       error = e;
     }
     this.#runningSteps.delete(step);
+    this.#live.delete(record);
     const durationMs = this.#s.clock.now() - started;
-    if (error === undefined) {
+    if (record.replaced !== undefined) {
+      // A replan took the step out while it ran: its result belongs to no version.
+      this.#emit("step.cancelled", { reason: record.replaced, durationMs, usage }, step.id);
+    } else if (error === undefined) {
       this.#setState(record, "completed");
       this.#outputs.set(step.id, output);
       this.#conditionSteps[step.id] = { output };
+      this.#guard.progressed();
       this.#emit(
         "step.completed",
         { output, durationMs, attempt: record.attempts, cached, usage },
@@ -470,6 +600,7 @@ export class RunLoop {
     input: unknown,
     attempt: number,
     usage: { tokens: number; apiCalls: number; costUsd: number },
+    controller: AbortController,
   ): Promise<unknown> {
     const report = (u: Usage) => {
       usage.tokens += u.tokens ?? 0;
@@ -477,11 +608,16 @@ export class RunLoop {
       usage.costUsd += u.costUsd ?? 0;
       this.#report(u);
     };
+    // A step started just as the run's deadline passed is aborted at once.
+    if (this.#stop && this.#stop.limit === "maxDurationMs") {
+      controller.abort(new Stop(this.#stop.reason));
+    }
     try {
       return await callTool(tool, input, {
         stepId: step.id,
         timeoutMs: step.timeoutMs,
-        signal: this.#abort.signal,
+        controller,
+        clock: this.#s.clock,
         context: {
           runId: this.#s.runId,
           stepId: step.id,
@@ -502,21 +638,38 @@ export class RunLoop {
     }
   }
 
-  #checkOutput(tool: Tool, output: unknown): unknown {
+  /** Checks a tool's output: JSON, its size cap, the tool's output schema, the step's `expect:`. */
+  #checkOutput(tool: Tool, step: Step, output: unknown): unknown {
     const json = output === undefined ? "null" : JSON.stringify(output);
     if (json === undefined) {
       throw new TypeError(`Tool "${tool.name}" returned a value that is not JSON`);
     }
-    if (json.length > this.#s.limits.maxOutputBytes) {
+    if (json.length > this.#guard.limits.maxOutputBytes) {
       throw new RangeError(
-        `Tool "${tool.name}" returned ${json.length} bytes, more than maxOutputBytes (${this.#s.limits.maxOutputBytes})`,
+        `Tool "${tool.name}" returned ${json.length} bytes, more than maxOutputBytes (${this.#guard.limits.maxOutputBytes})`,
       );
     }
     const value = JSON.parse(json);
     if (tool.output) {
       const issue = checkSchema(tool.output, value, "output");
       if (issue) {
-        throw new TypeError(`${issue.path}: ${issue.message} (output of tool "${tool.name}")`);
+        throw new UnexpectedResult(
+          `${issue.path}: ${issue.message} (output of tool "${tool.name}")`,
+        );
+      }
+    }
+    const expect = step.expect === undefined
+      ? undefined
+      : this.#conditions.get(`expect:${step.id}`);
+    if (expect !== undefined) {
+      let met: unknown;
+      try {
+        met = expect({ steps: this.#conditionSteps, context: this.#s.context, output: value });
+      } catch (error) {
+        throw new UnexpectedResult(`expect "${step.expect}" failed: ${(error as Error).message}`);
+      }
+      if (met !== true) {
+        throw new UnexpectedResult(`The output does not meet expect "${step.expect}"`);
       }
     }
     return value;
@@ -533,7 +686,7 @@ export class RunLoop {
     const retry = step.retry;
     const stopped = error instanceof Stop;
     const canRetry = !stopped && !this.#stop && !(error instanceof TypeError) &&
-      record.attempts <= retry.max;
+      !(error instanceof UnexpectedResult) && record.attempts <= retry.max;
     // A retry counts against the run's retries; when they are used up the step fails below.
     if (canRetry && !this.#trip(this.#guard.retry())) {
       const base = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (record.attempts - 1));
@@ -545,30 +698,55 @@ export class RunLoop {
         step.id,
         "warning",
       );
+      const controller = new AbortController();
+      record.controller = controller;
+      this.#live.add(record);
       this.#timers++;
       try {
-        await this.#s.clock.sleep(delayMs, this.#halted.signal);
+        await this.#s.clock.sleep(
+          delayMs,
+          AbortSignal.any([this.#halted.signal, controller.signal]),
+        );
       } catch {
         // Cancelled while waiting: the step ends failed below.
       }
       this.#timers--;
+      this.#live.delete(record);
+      if (record.replaced !== undefined) return;
       if (!this.#stop) {
         this.#makeReady(record);
         return;
       }
     }
     const final = stopped ? `Stopped: ${this.#stop?.reason ?? error}` : message;
-    this.#fail(record, final, { durationMs, usage }, !this.#stop);
+    const replan = !this.#stop && !stopped;
+    this.#fail(record, final, { durationMs, usage }, replan ? "replan" : false);
+    if (replan) {
+      const kind = error instanceof UnexpectedResult
+        ? "unexpected"
+        : (error as Error)?.name === "TimeoutError"
+        ? "timeout"
+        : "failure";
+      this.#replanner.trigger({ kind, stepId: step.id, error: final });
+    }
   }
 
-  /** Records a step's failure; with `cascade`, its pending dependents are skipped. */
-  #fail(record: StepRecord, error: string, data: Record<string, unknown>, cascade: boolean): void {
+  /**
+   * Records a step's failure. `true` skips its pending dependents now; `"replan"` leaves them
+   * to the replanner, which skips them when no strategy answers.
+   */
+  #fail(
+    record: StepRecord,
+    error: string,
+    data: Record<string, unknown>,
+    cascade: boolean | "replan",
+  ): void {
     this.#setState(record, "failed");
     record.error = error;
     const attempts = record.attempts;
     this.#failures.push({ stepId: record.step.id, error, attempts });
     this.#emit("step.failed", { error, attempts, ...data }, record.step.id, "error");
-    if (cascade) this.#skipDependents(record);
+    if (cascade === true) this.#skipDependents(record);
   }
 
   #skipDependents(failed: StepRecord): void {
@@ -586,24 +764,90 @@ export class RunLoop {
     }
   }
 
+  /**
+   * Replaces the running version with a validated next one: steps that live on keep their
+   * results (or go on running), replaced running steps are aborted, the rest start afresh.
+   */
+  #adopt(
+    plan: Plan,
+    conditions: ReadonlyMap<string, Condition>,
+  ): { kept: number; reset: string[]; cancelled: string[] } {
+    const old = this.#records;
+    const kept = survivingSteps(old, plan, (step) => {
+      try {
+        const input = resolveReferences(step.input, {
+          outputs: this.#outputs,
+          context: this.#s.context,
+        });
+        return `${step.tool}\u0000${canonicalJson(input)}`;
+      } catch {
+        return undefined;
+      }
+    });
+    const records = new Map<string, StepRecord>();
+    const reset: string[] = [];
+    const cancelled: string[] = [];
+    for (const step of plan.steps) {
+      const prev = old.get(step.id);
+      if (prev !== undefined && kept.has(step.id)) {
+        prev.step = step;
+        records.set(step.id, prev);
+      } else {
+        records.set(step.id, newRecord(step, prev?.attempts ?? 0));
+      }
+    }
+    const why = `Replaced by plan version ${plan.version}`;
+    for (const [id, prev] of old) {
+      if (records.get(id) === prev) continue;
+      if (prev.state === "completed" || prev.state === "failed" || prev.state === "skipped") {
+        reset.push(id);
+      }
+      if (prev.state === "running" || prev.state === "retrying") {
+        prev.replaced = why;
+        prev.controller?.abort(new Stop(why));
+        cancelled.push(id);
+      }
+      this.#outputs.delete(id);
+      delete this.#conditionSteps[id];
+    }
+    linkRecords(records);
+    this.#records = records;
+    this.#plan = plan;
+    this.#conditions = conditions;
+    this.#log.planVersion = plan.version;
+    this.#ready = [...records.values()].filter((r) => r.state === "ready");
+    return { kept: kept.size, reset, cancelled };
+  }
+
+  /** After a new version is recorded: settles its new steps whose dependencies are done. */
+  #settleNew(): void {
+    for (const record of this.#records.values()) {
+      if (record.state === "pending" && record.waiting === 0) this.#settle(record);
+    }
+    this.#poke();
+  }
+
   async #finish(): Promise<RunResult> {
-    const { plan } = this.#s;
+    const plan = this.#plan;
     const steps: Record<string, StepState> = {};
     const outputs: Record<string, unknown> = {};
     const undone: string[] = [];
+    let failed = false;
     for (const [id, record] of this.#records) {
       steps[id] = record.state;
+      if (record.state === "failed") failed = true;
       if (record.state === "completed") outputs[id] = this.#outputs.get(id);
       else undone.push(id);
     }
     // A step merged into an identical one by the optimizer reports that one's result.
-    for (const [merged, into] of this.#s.optimized?.mergedSteps ?? []) {
-      steps[merged] = steps[into]!;
-      if (into in outputs) outputs[merged] = outputs[into];
-      else undone.push(merged);
+    if (plan.version === this.#s.plan.version) {
+      for (const [merged, into] of this.#s.optimized?.mergedSteps ?? []) {
+        steps[merged] = steps[into]!;
+        if (into in outputs) outputs[merged] = outputs[into];
+        else undone.push(merged);
+      }
     }
-    const status: RunStatus = this.#stop?.status ??
-      (this.#failures.length > 0 ? "failed" : "completed");
+    const status: RunStatus = this.#stop?.status ?? (failed ? "failed" : "completed");
     const durationMs = this.#s.clock.now() - this.#startedAt;
     this.#ended = status;
     const type = `run.${status}` as RunEventType;
@@ -612,6 +856,7 @@ export class RunLoop {
       durationMs,
       completed: Object.keys(outputs).length,
       undone,
+      planVersion: plan.version,
       ...(this.#stop ? { reason: this.#stop.reason } : {}),
       ...(this.#stop?.limit ? { limit: this.#stop.limit } : {}),
       usage: { ...this.#guard.usage },
@@ -631,7 +876,28 @@ export class RunLoop {
       usage: { ...this.#guard.usage },
       durationMs,
       events: this.#log.seq,
+      planVersion: plan.version,
+      replans: this.#guard.replans,
     };
+  }
+}
+
+function newRecord(step: Step, attempts: number): StepRecord {
+  return { step, state: "pending", attempts, waiting: 0, dependents: [] };
+}
+
+/** Links each record to its dependents and counts the dependencies it waits for. */
+function linkRecords(records: ReadonlyMap<string, StepRecord>): void {
+  for (const record of records.values()) {
+    record.dependents = [];
+    record.waiting = 0;
+  }
+  for (const record of records.values()) {
+    for (const dep of record.step.dependsOn) {
+      const from = records.get(dep)!;
+      from.dependents.push(record);
+      if (from.state !== "completed" && from.state !== "skipped") record.waiting++;
+    }
   }
 }
 

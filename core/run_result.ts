@@ -36,4 +36,8 @@ export interface RunResult {
   readonly durationMs: number;
   /** How many events the run recorded. */
   readonly events: number;
+  /** The plan version the run ended on (1 when it never replanned). */
+  readonly planVersion: number;
+  /** Replans made, rejected proposals included. */
+  readonly replans: number;
 }

@@ -18,6 +18,10 @@ export interface RunState {
   usage: { tokens: number; apiCalls: number; costUsd: number };
   /** Retries so far. */
   retries: number;
+  /** Replans made, rejected proposals included. */
+  replans?: number;
+  /** The plan version being run. */
+  planVersion?: number;
   /** How the run ended, when it did. */
   ended?: string;
 }
@@ -80,6 +84,18 @@ export function foldRunEvents(state: RunState, events: readonly RunEvent[]): Run
         break;
       case "step.failed":
         state.states[id!] = "failed";
+        break;
+      case "replan.rejected":
+        state.replans = (state.replans ?? 0) + 1;
+        break;
+      case "plan.replanned":
+        // Steps the new version starts afresh lose their old state.
+        for (const reset of (e.data.reset ?? []) as string[]) {
+          delete state.states[reset];
+          delete state.outputs[reset];
+        }
+        state.replans = (state.replans ?? 0) + 1;
+        state.planVersion = Number(e.data.version);
         break;
       case "step.skipped":
         state.states[id!] = "skipped";

@@ -32,7 +32,9 @@ export function celConditions(): ConditionLanguage {
         });
       }
       return (scope) => {
-        const value = program({ steps: scope.steps, context: scope.context } as never);
+        const value = program(
+          { steps: scope.steps, context: scope.context, output: scope.output ?? null } as never,
+        );
         if (isCelError(value)) throw new Error(`CEL: ${(value as Error).message}`);
         return value;
       };

@@ -1,0 +1,94 @@
+import { jsonEqual as same } from "./_json_equal.ts";
+import type { Plan, Step } from "./plan.ts";
+
+/** A step whose definition differs between two plan versions. */
+export interface StepChange {
+  readonly id: string;
+  /** The fields that differ, such as `tool`, `input` or `dependsOn`. */
+  readonly fields: readonly string[];
+}
+
+/** What changed from one plan version to another. */
+export interface PlanDiff {
+  readonly from: number;
+  readonly to: number;
+  /** Steps only in the newer version, in its order. */
+  readonly added: readonly string[];
+  /** Steps only in the older version, in its order. */
+  readonly removed: readonly string[];
+  /** Steps in both whose definitions differ. */
+  readonly changed: readonly StepChange[];
+  /** Whether the goal or the output step changed. */
+  readonly goalChanged: boolean;
+  readonly outputChanged: boolean;
+}
+
+const FIELDS = [
+  "tool",
+  "input",
+  "dependsOn",
+  "when",
+  "expect",
+  "fallback",
+  "priority",
+  "retry",
+  "timeoutMs",
+  "estimateMs",
+  "checkpoint",
+  "title",
+] as const satisfies readonly (keyof Step)[];
+
+/**
+ * The structural difference between two plan versions: steps added, removed, and changed with
+ * the fields that changed. Dependencies compare as sets.
+ *
+ * @param from The older version.
+ * @param to The newer version.
+ * @returns The difference.
+ *
+ * @example A changed tool
+ * ```ts
+ * import { diffPlans, normalizePlan, standardTools } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const tools = new Map(standardTools().map((t) => [t.name, t]));
+ * const a = normalizePlan({ goal: "g", steps: [{ id: "s", tool: "text.stats", input: { text: "a" } }] }, { tools });
+ * const b = normalizePlan({ goal: "g", steps: [{ id: "s", tool: "text.stats", input: { text: "b" } }] }, { tools, version: 2 });
+ * assert.deepEqual(diffPlans(a, b).changed, [{ id: "s", fields: ["input"] }]);
+ * ```
+ */
+export function diffPlans(from: Plan, to: Plan): PlanDiff {
+  const before = new Map(from.steps.map((s) => [s.id, s]));
+  const after = new Set<string>();
+  const added: string[] = [];
+  const changed: StepChange[] = [];
+  for (const step of to.steps) {
+    after.add(step.id);
+    const old = before.get(step.id);
+    if (old === undefined) {
+      added.push(step.id);
+      continue;
+    }
+    if (old === step) continue;
+    const fields = FIELDS.filter((f) =>
+      f === "dependsOn" ? !sameSet(old.dependsOn, step.dependsOn) : !same(old[f], step[f])
+    );
+    if (fields.length > 0) changed.push({ id: step.id, fields });
+  }
+  return {
+    from: from.version,
+    to: to.version,
+    added,
+    removed: from.steps.filter((s) => !after.has(s.id)).map((s) => s.id),
+    changed,
+    goalChanged: from.goal !== to.goal,
+    outputChanged: from.output !== to.output,
+  };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  if (a.every((x, i) => x === b[i])) return true;
+  const set = new Set(a);
+  return b.every((x) => set.has(x));
+}

@@ -1,0 +1,103 @@
+import { jsonEqual } from "./_json_equal.ts";
+import type { Plan, PlanInput, Step, StepInput } from "./plan.ts";
+import { planToInput } from "./optimize_plan.ts";
+import type { StepState } from "./step_state.ts";
+
+/**
+ * Carries a run's completed steps into a proposed next plan version: every completed step the
+ * proposal leaves out is added back unchanged (ahead of the proposal's steps), so work done is
+ * never lost and later steps may still read its output. A completed step the proposal
+ * redefines is the proposal's to change.
+ *
+ * @param proposal The proposed plan.
+ * @param current The plan version being run.
+ * @param completed The ids of its completed steps.
+ * @returns The proposal with the missing completed steps; the proposal itself when none miss.
+ *
+ * @example A replan that left out finished work
+ * ```ts
+ * import { carryCompletedSteps, normalizePlan, standardTools } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const tools = new Map(standardTools().map((t) => [t.name, t]));
+ * const current = normalizePlan({
+ *   goal: "g",
+ *   steps: [{ id: "a", tool: "text.stats", input: { text: "x" } }],
+ * }, { tools });
+ * const next = carryCompletedSteps(
+ *   { goal: "g", steps: [{ id: "b", tool: "text.stats", input: { text: "y" } }] },
+ *   current,
+ *   new Set(["a"]),
+ * );
+ * assert.deepEqual(next.steps.map((s) => s.id), ["a", "b"]);
+ * ```
+ */
+export function carryCompletedSteps(
+  proposal: PlanInput,
+  current: Plan,
+  completed: ReadonlySet<string>,
+): PlanInput {
+  if (typeof proposal !== "object" || proposal === null || !Array.isArray(proposal.steps)) {
+    return proposal;
+  }
+  const named = new Set(
+    proposal.steps.map((s) => (s as Partial<StepInput> | null)?.id).filter((id) =>
+      id !== undefined
+    ),
+  );
+  const missing = current.steps.filter((s) => completed.has(s.id) && !named.has(s.id));
+  if (missing.length === 0) return proposal;
+  const carried = planToInput({ ...current, steps: missing }).steps;
+  return { ...proposal, steps: [...carried, ...proposal.steps] };
+}
+
+/** What the merge needs to know of a step in the running version. */
+export interface MergeRecord {
+  readonly step: Step;
+  readonly state: StepState;
+  /** The tool and canonical resolved input of its last attempt, when known. */
+  readonly key?: string | undefined;
+}
+
+/**
+ * Which steps of the running version live on, unchanged, in the next one: a completed step
+ * whose id, tool and resolved input are the same and whose dependencies all live on keeps its
+ * result; a ready, running or retrying step with the same definition and surviving
+ * dependencies goes on as it is. Every other step of the next version starts afresh.
+ *
+ * @param current The running version's steps, by id.
+ * @param next The next version.
+ * @param keyOf The tool and canonical resolved input of a step of the next version, or
+ *   `undefined` when it cannot be resolved yet.
+ * @returns The ids that live on.
+ */
+export function survivingSteps(
+  current: ReadonlyMap<string, MergeRecord>,
+  next: Plan,
+  keyOf: (step: Step) => string | undefined,
+): Set<string> {
+  const kept = new Set<string>();
+  const byId = new Map(next.steps.map((s) => [s.id, s]));
+  for (const id of next.order) {
+    const step = byId.get(id)!;
+    const prev = current.get(id);
+    if (prev === undefined || prev.step.tool !== step.tool) continue;
+    if (!step.dependsOn.every((d) => kept.has(d) && current.get(d)!.state === "completed")) {
+      continue;
+    }
+    if (prev.state === "completed") {
+      const same = prev.key === undefined
+        ? jsonEqual(prev.step.input, step.input)
+        : keyOf(step) === prev.key;
+      if (same) kept.add(id);
+    } else if (prev.state === "ready" || prev.state === "running" || prev.state === "retrying") {
+      const p = prev.step;
+      if (
+        jsonEqual(p.input, step.input) && p.when === step.when && p.expect === step.expect &&
+        p.dependsOn.length === step.dependsOn.length &&
+        p.dependsOn.every((d) => step.dependsOn.includes(d))
+      ) kept.add(id);
+    }
+  }
+  return kept;
+}

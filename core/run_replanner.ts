@@ -1,0 +1,397 @@
+// A run's side of replanning: the queue of triggers, pauses, interventions and rollbacks.
+import { choosePlan } from "./choose_plan.ts";
+import type { Clock } from "./clock.ts";
+import type { Condition } from "./conditions.ts";
+import { BatonError } from "./errors.ts";
+import type { EventImpact, RunEventType } from "./events.ts";
+import { stepDescendants } from "./graph.ts";
+import type { LoopGuard, Trip } from "./loop_guard.ts";
+import { planToInput } from "./optimize_plan.ts";
+import type { Plan, PlanInput } from "./plan.ts";
+import { diffPlans } from "./plan_diff.ts";
+import { carryCompletedSteps } from "./plan_merge.ts";
+import type { Planner, ReplanBrief, ReplanTrigger } from "./planner.ts";
+import type { ReplanEngine, ReplanHost, ReplanOutcome } from "./replan.ts";
+import type { StepState } from "./step_state.ts";
+import type { Tool, Usage } from "./tool.ts";
+
+/** How a run replans: given by the orchestrator. */
+export interface RunReplanning {
+  /**
+   * Validates plan input as plan version `version` replacing `parent`.
+   * @throws {PlanError} When the plan is invalid.
+   */
+  validate(
+    input: unknown,
+    version: number,
+    parent: Plan,
+  ): { plan: Plan; conditions: ReadonlyMap<string, Condition> };
+  /** The policy's engine; without one, only interventions with a plan and rollbacks replan. */
+  readonly engine?: ReplanEngine;
+  /** The planner strategies may ask. */
+  readonly planner?: Planner;
+  /** Every version so far, oldest first (a resumed run's history). */
+  readonly versions?: readonly Plan[];
+}
+
+/** What the replanner needs from its run loop. */
+export interface ReplanSite {
+  readonly runId: string;
+  readonly tools: ReadonlyMap<string, Tool>;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly clock: Clock;
+  readonly guard: LoopGuard;
+  /** Aborted when the run stops. */
+  readonly signal: AbortSignal;
+  /** The outputs of completed steps. */
+  readonly outputs: ReadonlyMap<string, unknown>;
+  plan(): Plan;
+  states(): ReadonlyMap<string, StepState>;
+  stopped(): boolean;
+  emit(
+    type: RunEventType,
+    data: Record<string, unknown>,
+    stepId?: string,
+    impact?: EventImpact,
+  ): void;
+  /** Switches to a validated version; says what lived on, what was reset and cancelled. */
+  adopt(
+    plan: Plan,
+    conditions: ReadonlyMap<string, Condition>,
+  ): { kept: number; reset: string[]; cancelled: string[] };
+  /** Settles the new version's steps once its event is recorded. */
+  settle(): void;
+  /** A failed step no replan answered: its dependents are skipped. */
+  unhandled(stepId: string): void;
+  /** Stops the run for a limit. */
+  stop(limit: string, reason: string): void;
+  /** Reports a planner's usage against the run's limits. */
+  report(usage: Usage): void;
+  /** The last events, in one line each. */
+  recent(): readonly string[];
+  /** Marks the replanner busy (+1) or idle (-1): the run does not end while it is busy. */
+  busy(delta: number): void;
+}
+
+interface Queued extends ReplanTrigger {
+  /** A plan given by a person (intervention) or an earlier version (rollback). */
+  readonly proposal?: unknown;
+}
+
+const STEP_TRIGGERS = new Set(["failure", "timeout", "unexpected"]);
+
+/**
+ * Answers a run's replan triggers one at a time: asks the engine (or takes a given plan),
+ * counts the replan against the loop guard, records every decision and has the run adopt the
+ * new version; pauses or stops the run when replanning is exhausted.
+ */
+export class RunReplanner {
+  readonly #r: RunReplanning;
+  readonly #site: ReplanSite;
+  readonly #queue: Queued[] = [];
+  readonly #versions: Plan[];
+  readonly #compiled = new WeakMap<Plan, ReadonlyMap<string, Condition>>();
+  #busy = false;
+  #waiting: Queued | undefined;
+
+  constructor(replanning: RunReplanning, site: ReplanSite) {
+    this.#r = replanning;
+    this.#site = site;
+    this.#versions = [...(replanning.versions ?? [])];
+    const current = site.plan();
+    if (!this.#versions.some((v) => v.version === current.version)) this.#versions.push(current);
+  }
+
+  /** Whether the run is paused, waiting for an intervention. */
+  get waiting(): boolean {
+    return this.#waiting !== undefined;
+  }
+
+  /** Every plan version so far, oldest first. */
+  get versions(): readonly Plan[] {
+    return this.#versions;
+  }
+
+  /** A trigger fired; a failed step no rule answers has its dependents skipped. */
+  trigger(trigger: ReplanTrigger): void {
+    if (this.#r.engine?.answers(trigger.kind) !== true) {
+      if (trigger.stepId !== undefined) this.#site.unhandled(trigger.stepId);
+      return;
+    }
+    this.#queue.push(trigger);
+    void this.#drain();
+  }
+
+  /**
+   * A person's message: recorded; replans with the given plan or by the policy; ends a pause.
+   * @throws {BatonError} When the run has ended.
+   */
+  intervene(message: string, plan: unknown, ended: boolean): void {
+    if (ended) {
+      throw new BatonError(`Run "${this.#site.runId}" has ended; it takes no intervention`);
+    }
+    if (typeof message !== "string") throw new TypeError("An intervention needs a message");
+    this.#site.emit(
+      "intervention.received",
+      { message, ...(plan === undefined ? {} : { plan: true }) },
+      undefined,
+      "warning",
+    );
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (plan !== undefined) {
+      this.#queue.push({ kind: "intervention", message, proposal: plan });
+    } else if (this.#r.engine?.answers("intervention")) {
+      this.#queue.push({ kind: "intervention", message });
+    } else if (waiting !== undefined) {
+      this.#queue.push(waiting);
+    }
+    void this.#drain();
+    this.#site.busy(0);
+  }
+
+  /**
+   * Continues from an earlier version, as a new version.
+   * @throws {RangeError} When there is no such version.
+   * @throws {BatonError} When the run has ended.
+   */
+  rollback(version: number, ended: boolean): void {
+    if (ended) throw new BatonError(`Run "${this.#site.runId}" has ended; it cannot roll back`);
+    const target = this.#versions.find((v) => v.version === version);
+    if (target === undefined) {
+      throw new RangeError(
+        `The run has no plan version ${version} (versions: ${
+          this.#versions.map((v) => v.version).join(", ")
+        })`,
+      );
+    }
+    this.#waiting = undefined;
+    this.#queue.push({
+      kind: "rollback",
+      message: `Roll back to plan version ${version}`,
+      proposal: planToInput(target),
+    });
+    void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    this.#site.busy(1);
+    try {
+      while (this.#queue.length > 0 && !this.#site.stopped()) {
+        const trigger = this.#queue.shift()!;
+        // A step a previous replan already replaced needs nothing more.
+        if (
+          trigger.stepId !== undefined && STEP_TRIGGERS.has(trigger.kind) &&
+          trigger.proposal === undefined &&
+          this.#site.states().get(trigger.stepId) !== "failed"
+        ) continue;
+        await this.#once(trigger);
+      }
+    } catch (error) {
+      this.#site.stop("replan", `Replanning failed: ${(error as Error)?.message ?? error}`);
+    } finally {
+      this.#busy = false;
+      this.#site.busy(-1);
+    }
+  }
+
+  async #once(trigger: Queued): Promise<void> {
+    const site = this.#site;
+    site.emit("replan.triggered", { trigger: cause(trigger) }, trigger.stepId, "warning");
+    const direct = trigger.proposal !== undefined;
+    const blocked = direct ? undefined : site.guard.canReplan();
+    if (blocked) return this.#exhausted(trigger, blocked, undefined);
+    const usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
+    const host = this.#host(trigger, usage);
+    let outcome: ReplanOutcome;
+    if (direct) {
+      outcome = this.#validateGiven(trigger, host);
+    } else {
+      outcome = await this.#r.engine!.replan(trigger, host);
+    }
+    if (site.stopped()) return;
+    const state = outcome.kind === "adopt" ? fingerprint(outcome.plan, site.outputs) : undefined;
+    const trip = site.guard.replanned(outcome.rejected, state);
+    if (trip && !(direct && trip.limit === "maxReplans")) {
+      return this.#exhausted(trigger, trip, usage);
+    }
+    if (outcome.kind === "adopt") return this.#adopt(trigger, outcome, usage);
+    if (outcome.kind === "none") {
+      site.emit(
+        "replan.failed",
+        { reason: "No replan strategy applied", trigger: cause(trigger), usage },
+        trigger.stepId,
+        "warning",
+      );
+      if (trigger.stepId !== undefined) site.unhandled(trigger.stepId);
+      return;
+    }
+    this.#exhausted(trigger, { limit: "replan", reason: outcome.reason }, usage);
+  }
+
+  #validateGiven(trigger: Queued, host: ReplanHost): ReplanOutcome {
+    try {
+      const plan = host.validate(trigger.proposal as PlanInput);
+      return {
+        kind: "adopt",
+        plan,
+        strategy: trigger.kind,
+        reason: trigger.message ?? trigger.kind,
+        rejected: 0,
+        candidates: 1,
+      };
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      const path = (error as { path?: string }).path;
+      host.rejected(trigger.kind, path ? `${path}: ${message}` : message);
+      return { kind: "exhausted", reason: `The given plan is invalid: ${message}`, rejected: 1 };
+    }
+  }
+
+  #adopt(
+    trigger: Queued,
+    outcome: Extract<ReplanOutcome, { kind: "adopt" }>,
+    usage: Usage,
+  ): void {
+    const site = this.#site;
+    const previous = site.plan();
+    const { plan } = outcome;
+    const change = site.adopt(plan, this.#compiled.get(plan) ?? new Map());
+    this.#versions.push(plan);
+    site.emit(
+      "plan.replanned",
+      {
+        version: plan.version,
+        parent: previous.version,
+        trigger: cause(trigger),
+        strategy: outcome.strategy,
+        reason: outcome.reason,
+        candidates: outcome.candidates,
+        rejected: outcome.rejected,
+        diff: diffPlans(previous, plan),
+        kept: change.kept,
+        reset: change.reset,
+        cancelled: change.cancelled,
+        plan: JSON.parse(JSON.stringify(plan)),
+        usage,
+      },
+      trigger.stepId,
+      "warning",
+    );
+    site.settle();
+  }
+
+  /** Replanning cannot go on: pause (when the policy says so) or stop the run. */
+  #exhausted(trigger: Queued, trip: Trip, usage: Usage | undefined): void {
+    const site = this.#site;
+    site.emit(
+      "replan.failed",
+      {
+        reason: trip.reason,
+        limit: trip.limit,
+        trigger: cause(trigger),
+        ...(usage ? { usage } : {}),
+      },
+      trigger.stepId,
+      "warning",
+    );
+    if (this.#r.engine?.whenExhausted === "pause" && !site.stopped()) {
+      this.#waiting = trigger;
+      site.emit("run.waiting", { reason: trip.reason, limit: trip.limit }, undefined, "warning");
+      return;
+    }
+    site.stop(trip.limit, trip.reason);
+  }
+
+  #host(trigger: Queued, usage: { tokens: number; apiCalls: number; costUsd: number }): ReplanHost {
+    const site = this.#site;
+    const plan = site.plan();
+    const version = Math.max(...this.#versions.map((v) => v.version)) + 1;
+    const completed = new Set(site.outputs.keys());
+    const validate = (input: PlanInput): Plan => {
+      const carried = carryCompletedSteps(input, plan, completed);
+      const { plan: next, conditions } = this.#r.validate(carried, version, plan);
+      this.#compiled.set(next, conditions);
+      return next;
+    };
+    const planner = this.#r.planner;
+    return {
+      plan,
+      outputs: site.outputs,
+      states: site.states(),
+      signal: site.signal,
+      clock: site.clock,
+      descendants: (ids) =>
+        stepDescendants(
+          { ids: plan.steps.map((s) => s.id), dependsOn: plan.steps.map((s) => s.dependsOn) },
+          ids,
+        ),
+      validate,
+      recent: () => site.recent(),
+      rejected: (strategy, error) =>
+        site.emit("replan.rejected", { strategy, error }, trigger.stepId, "warning"),
+      choose: (plans) => choosePlan(plans, site.tools),
+      ask: async (brief: ReplanBrief) => {
+        if (planner === undefined) return undefined;
+        const result = await planner.plan({
+          goal: plan.goal,
+          tools: [...site.tools.values()].map((t) => ({
+            name: t.name,
+            description: t.description,
+            input: t.input,
+          })),
+          context: site.context,
+          replan: brief,
+          signal: site.signal,
+          validate: (candidate) => {
+            try {
+              validate(candidate as PlanInput);
+              return [];
+            } catch (error) {
+              const path = (error as { path?: string }).path;
+              const message = (error as Error)?.message ?? String(error);
+              return [path ? `${path}: ${message}` : message];
+            }
+          },
+          report: (u) => {
+            usage.tokens += u.tokens ?? 0;
+            usage.apiCalls += u.apiCalls ?? 0;
+            usage.costUsd += u.costUsd ?? 0;
+            site.report(u);
+          },
+        });
+        if (result === undefined) return undefined;
+        return Array.isArray(result) ? result : [result as PlanInput];
+      },
+    };
+  }
+}
+
+/** A trigger as recorded: without a given plan (the replanned event holds the plan). */
+function cause(trigger: Queued): ReplanTrigger {
+  const { proposal: _, ...rest } = trigger;
+  return rest;
+}
+
+/** Identifies a run state: the plan's steps and which of them are done. */
+function fingerprint(plan: Plan, outputs: ReadonlyMap<string, unknown>): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9e3779b9;
+  const feed = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 16777619);
+      h2 = Math.imul(h2 ^ c, 2246822507);
+    }
+  };
+  for (const step of plan.steps) {
+    feed(step.id);
+    feed(step.tool);
+    feed(JSON.stringify(step.input));
+    feed(step.dependsOn.join(","));
+    feed(outputs.has(step.id) ? "+" : "-");
+  }
+  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}:${plan.steps.length}`;
+}

@@ -1,0 +1,376 @@
+import assert from "node:assert/strict";
+import {
+  completeStrategy,
+  createOrchestrator,
+  defineTool,
+  emptyRunState,
+  foldRunEvents,
+  memoryStore,
+  partialStrategy,
+  type PlanInput,
+  type Planner,
+  type ReplanStrategy,
+  retryStrategy,
+  staticPlanner,
+  type Tool,
+} from "../../mod.ts";
+import { callLog, workTool } from "../_tools.ts";
+
+/** `broken`: always fails. */
+const brokenTool: Tool = defineTool({
+  name: "broken",
+  description: "Always fails",
+  input: { type: "object", properties: { id: { type: "string" } } },
+  run: () => {
+    throw new Error("the service is down");
+  },
+});
+
+/** `backup`: returns a fixed answer for an id. */
+const backupTool: Tool = defineTool({
+  name: "backup",
+  description: "A slower but working service",
+  input: { type: "object", properties: { id: { type: "string" } } },
+  run: ({ id }: { id?: string }) => ({ id, sum: 100 }),
+});
+
+function tools() {
+  const log = callLog();
+  return { log, tools: [workTool(log), brokenTool, backupTool] };
+}
+
+Deno.test("a step whose tool fails runs its fallback tool; completed steps are not run again", async () => {
+  const { log, tools: list } = tools();
+  const baton = createOrchestrator({ tools: list });
+  const run = baton.run({
+    goal: "Fetch and add",
+    steps: [
+      { id: "first", tool: "work", input: { id: "first" } },
+      {
+        id: "fetch",
+        tool: "broken",
+        input: { id: "fetch" },
+        fallback: ["backup"],
+        dependsOn: ["first"],
+      },
+      {
+        id: "sum",
+        tool: "work",
+        input: { id: "sum", values: ["${{ steps.fetch.output.sum }}"] },
+        dependsOn: ["fetch"],
+      },
+    ],
+  });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.deepEqual(result.output, { id: "sum", sum: 101 });
+  assert.equal(result.planVersion, 2);
+  assert.deepEqual(log.started, ["first", "sum"], "the completed step ran once");
+  assert.equal(run.versions.length, 2);
+  assert.equal(run.plan.steps.find((s) => s.id === "fetch")!.tool, "backup");
+  const replans = await baton.history(run.id).replans();
+  assert.equal(replans.length, 1);
+  assert.equal(replans[0]!.trigger.kind, "failure");
+  assert.equal(replans[0]!.trigger.stepId, "fetch");
+  assert.equal(replans[0]!.strategy, "alternative");
+  assert.match(replans[0]!.reason, /fallback "backup"/);
+  assert.deepEqual(replans[0]!.diff!.changed, [{ id: "fetch", fields: ["tool", "fallback"] }]);
+});
+
+Deno.test("partial: a failed branch is dropped and the rest of the plan goes on", async () => {
+  const { log, tools: list } = tools();
+  const baton = createOrchestrator({ tools: list, plugins: [partialStrategy()] });
+  const run = baton.run({
+    goal: "Two branches",
+    steps: [
+      { id: "a", tool: "work", input: { id: "a", delayMs: 20 } },
+      { id: "bad", tool: "broken", input: {} },
+      { id: "after_bad", tool: "work", input: { id: "after_bad" }, dependsOn: ["bad"] },
+      { id: "b", tool: "work", input: { id: "b" }, dependsOn: ["a"] },
+    ],
+    output: "b",
+  });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.deepEqual(Object.keys(result.outputs).sort(), ["a", "b"]);
+  assert.deepEqual(run.plan.steps.map((s) => s.id).sort(), ["a", "b"]);
+  assert.deepEqual(log.started.sort(), ["a", "b"]);
+  const [replan] = await baton.history(run.id).replans();
+  assert.equal(replan!.strategy, "partial");
+  assert.deepEqual(replan!.diff!.removed, ["bad", "after_bad"]);
+});
+
+Deno.test("a person's intervention mid-run changes the remaining plan", async () => {
+  const { log, tools: list } = tools();
+  const next: PlanInput = {
+    goal: "Report, in French",
+    steps: [
+      { id: "draft", tool: "work", input: { id: "draft", delayMs: 30 } },
+      { id: "translate", tool: "work", input: { id: "translate" }, dependsOn: ["draft"] },
+    ],
+  };
+  const baton = createOrchestrator({
+    tools: list,
+    plugins: [completeStrategy(), staticPlanner(next)],
+  });
+  const run = baton.run({
+    goal: "Report",
+    steps: [
+      { id: "draft", tool: "work", input: { id: "draft", delayMs: 30 } },
+      { id: "publish", tool: "work", input: { id: "publish" }, dependsOn: ["draft"] },
+    ],
+  });
+  await new Promise((r) => setTimeout(r, 5));
+  run.intervene("Translate it to French instead of publishing");
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.deepEqual(Object.keys(result.outputs).sort(), ["draft", "translate"]);
+  assert.deepEqual(log.started, ["draft", "translate"], "draft kept running and ran once");
+  const events = await baton.history(run.id).events({
+    types: ["intervention.received", "plan.replanned"],
+  });
+  assert.deepEqual(events.map((e) => e.type), ["intervention.received", "plan.replanned"]);
+  assert.equal(events[0]!.data.message, "Translate it to French instead of publishing");
+  assert.equal((events[1]!.data.trigger as { kind: string }).kind, "intervention");
+  assert.equal(events[1]!.data.strategy, "complete");
+});
+
+Deno.test("an intervention with a plan cancels a running step it changes", async () => {
+  let aborted = false;
+  const slow = defineTool({
+    name: "slow",
+    description: "Waits until aborted",
+    input: { type: "object", properties: { n: { type: "number" } } },
+    run: (_: unknown, ctx) =>
+      new Promise((_, reject) => {
+        ctx.signal.addEventListener("abort", () => {
+          aborted = true;
+          reject(ctx.signal.reason);
+        });
+      }),
+  });
+  const { tools: list } = tools();
+  const baton = createOrchestrator({ tools: [...list, slow] });
+  const run = baton.run({
+    goal: "Wait",
+    steps: [{ id: "wait", tool: "slow", input: { n: 1 } }],
+  });
+  await new Promise((r) => setTimeout(r, 5));
+  run.intervene("Stop waiting", {
+    plan: { goal: "Do it now", steps: [{ id: "wait", tool: "work", input: { id: "now" } }] },
+  });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.equal(aborted, true, "the replaced running step was aborted");
+  assert.deepEqual(result.output, { id: "now", sum: 1 });
+  const cancelled = await baton.history(run.id).events({ types: ["step.cancelled"] });
+  assert.equal(cancelled.length, 1);
+  assert.match(String(cancelled[0]!.data.reason), /Replaced by plan version 2/);
+});
+
+Deno.test("an invalid replan is rejected, recorded and counted; a valid candidate wins", async () => {
+  const { tools: list } = tools();
+  const cyclic: PlanInput = {
+    goal: "g",
+    steps: [
+      { id: "x", tool: "work", input: { id: "x" }, dependsOn: ["y"] },
+      { id: "y", tool: "work", input: { id: "y" }, dependsOn: ["x"] },
+    ],
+  };
+  const unknownTool: PlanInput = { goal: "g", steps: [{ id: "x", tool: "nope" }] };
+  const good: PlanInput = { goal: "g", steps: [{ id: "fixed", tool: "backup", input: {} }] };
+  const planner: Planner = {
+    name: "scripted",
+    kind: "planner",
+    plan: () => [cyclic, unknownTool, good],
+  };
+  const baton = createOrchestrator({ tools: list, plugins: [completeStrategy(), planner] });
+  const run = baton.run({ goal: "g", steps: [{ id: "bad", tool: "broken" }] });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.equal(result.replans, 3, "two rejected candidates and one replan");
+  const rejected = await baton.history(run.id).events({ types: ["replan.rejected"] });
+  assert.equal(rejected.length, 2);
+  assert.match(String(rejected[0]!.data.error), /cycle/i);
+  assert.match(String(rejected[1]!.data.error), /Unknown tool "nope"/);
+});
+
+Deno.test("replanning that keeps failing stops with a clear reason", async () => {
+  const { tools: list } = tools();
+  const again: PlanInput = { goal: "g", steps: [{ id: "bad", tool: "broken", input: {} }] };
+  const baton = createOrchestrator({
+    tools: list,
+    plugins: [completeStrategy(), staticPlanner(Array.from({ length: 50 }, () => again))],
+    limits: { maxReplans: 3, maxIdleReplans: 100, maxRepeats: 100 },
+  });
+  const run = baton.run(again);
+  const result = await run.result;
+  assert.equal(result.status, "stopped");
+  assert.equal(result.limit, "maxReplans");
+  assert.match(result.reason!, /limit of 3 replans/);
+  assert.equal(result.replans, 3);
+});
+
+Deno.test("replanning that keeps failing pauses the run until an intervention", async () => {
+  const { tools: list } = tools();
+  const baton = createOrchestrator({
+    tools: list,
+    plugins: [retryStrategy({ max: 1, backoffMs: 0 })],
+    replan: { whenExhausted: "pause", rules: [{ on: "failure", use: "retry", max: 1 }] },
+  });
+  const run = baton.run({ goal: "g", steps: [{ id: "bad", tool: "broken", input: {} }] });
+  const seen: string[] = [];
+  for await (const event of run.events()) {
+    seen.push(event.type);
+    if (event.type === "run.waiting") break;
+  }
+  assert.ok(seen.includes("plan.replanned"), "the first failure was retried");
+  assert.match(String((await baton.history(run.id).replans()).at(-1)!.reason), /used 1 times/);
+  run.intervene("Use the backup service", {
+    plan: { goal: "g", steps: [{ id: "bad", tool: "backup", input: {} }] },
+  });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.deepEqual(result.output, { sum: 100 });
+});
+
+Deno.test("a strategy that brings back the same state is stopped as a loop", async () => {
+  const { tools: list } = tools();
+  const same: ReplanStrategy = {
+    name: "same",
+    kind: "replan",
+    replan: (ctx) => ({
+      plan: { goal: ctx.plan.goal, steps: [{ id: "bad", tool: "broken" }] },
+      reason: "again",
+    }),
+  };
+  const baton = createOrchestrator({ tools: list, plugins: [same], limits: { maxRepeats: 2 } });
+  const result = await baton.run({ goal: "g", steps: [{ id: "bad", tool: "broken" }] }).result;
+  assert.equal(result.status, "stopped");
+  assert.equal(result.limit, "stateRecurrence");
+  assert.match(result.reason!, /going round in circles/);
+});
+
+Deno.test("replans that never complete a step are stopped for no progress", async () => {
+  const { tools: list } = tools();
+  let n = 0;
+  const fresh: ReplanStrategy = {
+    name: "fresh",
+    kind: "replan",
+    replan: () => ({
+      plan: { goal: "g", steps: [{ id: `bad${n++}`, tool: "broken" }] },
+      reason: "new",
+    }),
+  };
+  const baton = createOrchestrator({
+    tools: list,
+    plugins: [fresh],
+    limits: { maxIdleReplans: 3 },
+  });
+  const events = baton.run({ goal: "g", steps: [{ id: "bad", tool: "broken" }] });
+  const result = await events.result;
+  assert.equal(result.status, "stopped");
+  assert.equal(result.limit, "noProgress");
+  const loops = await baton.history(events.id).events({ types: ["loop.detected"] });
+  assert.equal(loops.length, 1);
+});
+
+Deno.test("an unexpected result (expect: is false) triggers a replan", async () => {
+  const { tools: list } = tools();
+  const baton = createOrchestrator({
+    tools: list,
+    plugins: [
+      completeStrategy(),
+      staticPlanner({
+        goal: "g",
+        steps: [{ id: "other", tool: "backup", input: {} }],
+      }),
+    ],
+  });
+  const run = baton.run({
+    goal: "g",
+    steps: [{ id: "check", tool: "work", input: { id: "check" }, expect: "output.sum > 5" }],
+  });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  const [replan] = await baton.history(run.id).replans();
+  assert.equal(replan!.trigger.kind, "unexpected");
+  assert.match(String(replan!.trigger.error), /does not meet expect "output.sum > 5"/);
+});
+
+Deno.test("rollback continues from an earlier version; shared completed steps keep results", async () => {
+  const { log, tools: list } = tools();
+  const baton = createOrchestrator({ tools: list });
+  const v1: PlanInput = {
+    goal: "g",
+    steps: [
+      { id: "a", tool: "work", input: { id: "a" } },
+      { id: "b", tool: "work", input: { id: "b", delayMs: 40 }, dependsOn: ["a"] },
+    ],
+  };
+  const run = baton.run(v1);
+  await new Promise((r) => setTimeout(r, 10));
+  run.intervene("Try c instead", {
+    plan: {
+      goal: "g",
+      steps: [
+        { id: "a", tool: "work", input: { id: "a" } },
+        { id: "c", tool: "work", input: { id: "c", delayMs: 40 }, dependsOn: ["a"] },
+      ],
+    },
+  });
+  await new Promise((r) => setTimeout(r, 10));
+  run.rollback(1);
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.equal(result.planVersion, 3);
+  assert.deepEqual(Object.keys(result.outputs).sort(), ["a", "b"]);
+  assert.equal(log.started.filter((id) => id === "a").length, 1, "a ran once");
+  const versions = await baton.history(run.id).versions();
+  assert.deepEqual(versions.map((v) => v.version), [1, 2, 3]);
+  const diff = await baton.history(run.id).diff(2, 3);
+  assert.deepEqual(diff.added, ["b"]);
+  assert.deepEqual(diff.removed, ["c"]);
+  assert.throws(() => run.rollback(1), /has ended/);
+});
+
+Deno.test("lowering a limit mid-run stops the run when spending already crosses it", async () => {
+  const { tools: list } = tools();
+  const baton = createOrchestrator({ tools: list });
+  const run = baton.run({
+    goal: "g",
+    steps: [
+      { id: "a", tool: "work", input: { id: "a" } },
+      { id: "b", tool: "work", input: { id: "b", delayMs: 30 }, dependsOn: ["a"] },
+      { id: "c", tool: "work", input: { id: "c" }, dependsOn: ["b"] },
+    ],
+  });
+  await new Promise((r) => setTimeout(r, 10));
+  run.setLimits({ maxSteps: 1 });
+  const result = await run.result;
+  assert.equal(result.status, "stopped");
+  assert.equal(result.limit, "maxSteps");
+  assert.deepEqual(Object.keys(result.outputs).sort(), ["a", "b"], "the running step finished");
+  const changed = await baton.history(run.id).events({ types: ["limits.changed"] });
+  assert.deepEqual(changed[0]!.data.limits, { maxSteps: 1 });
+});
+
+Deno.test("the folded state of a replanned run matches its result", async () => {
+  const { tools: list } = tools();
+  const store = memoryStore();
+  const baton = createOrchestrator({ tools: list, store, plugins: [partialStrategy()] });
+  const run = baton.run({
+    goal: "g",
+    steps: [
+      { id: "a", tool: "work", input: { id: "a" } },
+      { id: "bad", tool: "broken", input: {}, dependsOn: ["a"] },
+      { id: "c", tool: "work", input: { id: "c" }, dependsOn: ["a"] },
+    ],
+  });
+  const result = await run.result;
+  const state = foldRunEvents(emptyRunState(), await store.read(run.id));
+  assert.deepEqual(state.outputs, result.outputs);
+  assert.equal(state.states.bad, undefined, "the dropped step's failure was reset");
+  assert.equal(state.planVersion, 2);
+  assert.equal(state.replans, 1);
+});
