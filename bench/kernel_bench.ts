@@ -6,208 +6,115 @@
  * - W3: a layered random DAG of 2,000 no-op steps, fixed seed (per-step overhead).
  * - W4: 12 steps with fixed simulated latencies (50-300 ms): makespan against the critical path.
  *
- * Each runs on Baton with the in-memory store and with SQLite history (a temporary file), and
- * on a plain hand-written async loop (the floor: no history, no validation). Times are medians;
- * peak RSS is measured in a separate process per workload. Pass `--quick` for fewer repetitions.
+ * Each runs on Baton with the in-memory store and with SQLite history (a temporary file), on a
+ * plain hand-written async loop (the floor: no history, no validation), on LangGraph.js
+ * (StateGraph) and on Mastra workflows (adapters in bench/peers). Every engine and workload
+ * runs in its own process, so its peak resident memory is its own. Times are medians.
+ * `--quick` runs fewer repetitions; `--baton` leaves the peers out.
  *
  * @module
  */
-import { createOrchestrator, defineTool, type PlanInput } from "../mod.ts";
 import { sqliteStore } from "../plugins/stores/sqlite_store.ts";
-import { prng } from "../tests/_random_graph.ts";
 import { ms, table, time } from "./_timing.ts";
+import { WORKLOADS } from "./_workloads.ts";
 
 const quick = Deno.args.includes("--quick");
+const batonOnly = Deno.args.includes("--baton");
+const ENGINES = [
+  "baton-memory",
+  "baton-sqlite",
+  "plain",
+  ...(batonOnly ? [] : ["langgraph", "mastra"]),
+];
+const LABELS: Record<string, string> = {
+  "baton-memory": "Baton memory",
+  "baton-sqlite": "Baton SQLite",
+  plain: "plain loop",
+  langgraph: "LangGraph",
+  mastra: "Mastra",
+};
 
-const noop = defineTool({
-  name: "noop",
-  description: "Does nothing",
-  input: { type: "object" },
-  run: () => null,
-});
-const sleep = defineTool({
-  name: "sleep",
-  description: "Waits",
-  input: { type: "object", required: ["ms"], properties: { ms: { type: "number" } } },
-  run: ({ ms }: { ms: number }) => new Promise((r) => setTimeout(r, ms)),
-});
-
-interface Workload {
-  readonly name: string;
-  readonly plan: PlanInput;
-  readonly concurrency: number;
+interface Measured {
+  readonly median: number;
+  readonly best: number;
+  readonly peakRssMb: number;
+  readonly bytes: number;
 }
 
-function chain(n: number): Workload {
-  return {
-    name: `W1 chain ${n.toLocaleString("en")}`,
-    concurrency: 1,
-    plan: {
-      goal: "chain",
-      steps: Array.from(
-        { length: n },
-        (_, i) => ({ id: `s${i}`, tool: "noop", ...(i ? { dependsOn: [`s${i - 1}`] } : {}) }),
-      ),
-    },
-  };
-}
-
-function fanOut(): Workload {
-  const width = 1000;
-  return {
-    name: "W2 fan-out 1,000 x 10 ms",
-    concurrency: width,
-    plan: {
-      goal: "fan-out",
-      steps: [
-        { id: "root", tool: "noop" },
-        ...Array.from(
-          { length: width },
-          (_, i) => ({ id: `w${i}`, tool: "sleep", input: { ms: 10 }, dependsOn: ["root"] }),
-        ),
-        { id: "join", tool: "noop", dependsOn: Array.from({ length: width }, (_, i) => `w${i}`) },
-      ],
-    },
-  };
-}
-
-function layered(): Workload {
-  const random = prng(2024);
-  const layers = 40;
-  const perLayer = 50;
-  const steps: PlanInput["steps"][number][] = [];
-  for (let l = 0; l < layers; l++) {
-    for (let k = 0; k < perLayer; k++) {
-      const deps = l === 0
-        ? []
-        : [...new Set([0, 1, 2].map(() => `n${l - 1}_${Math.floor(random() * perLayer)}`))];
-      steps.push({ id: `n${l}_${k}`, tool: "noop", ...(deps.length ? { dependsOn: deps } : {}) });
-    }
+async function measure(engine: string, key: string, runs: number): Promise<Measured | string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./_measure.ts", import.meta.url).pathname,
+      engine,
+      key,
+      String(runs),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "";
+  if (!out.success) {
+    const error = new TextDecoder().decode(out.stderr).trim().split("\n").find((l) =>
+      /error/i.test(l)
+    );
+    return `failed: ${error ?? "exit " + out.code}`;
   }
-  return { name: "W3 layered DAG 2,000", concurrency: 64, plan: { goal: "layered", steps } };
+  return JSON.parse(text) as Measured;
 }
 
-/** Twelve steps with fixed latencies; the critical path is a -> c -> f -> j -> l = 900 ms. */
-function latencies(): Workload {
-  const spec: Array<[string, number, string[]]> = [
-    ["a", 100, []],
-    ["b", 50, []],
-    ["c", 300, ["a"]],
-    ["d", 120, ["a", "b"]],
-    ["e", 80, ["b"]],
-    ["f", 200, ["c"]],
-    ["g", 150, ["d"]],
-    ["h", 60, ["d", "e"]],
-    ["i", 90, ["e"]],
-    ["j", 250, ["f", "g"]],
-    ["k", 100, ["h", "i"]],
-    ["l", 50, ["j", "k"]],
-  ];
-  return {
-    name: "W4 12 steps, fixed latencies",
-    concurrency: 12,
-    plan: {
-      goal: "latencies",
-      steps: spec.map(([id, ms, deps]) => ({
-        id,
-        tool: "sleep",
-        input: { ms },
-        estimateMs: ms,
-        ...(deps.length ? { dependsOn: deps } : {}),
-      })),
-    },
-  };
-}
-
-/** The floor: run the same DAG with a hand-written promise loop (no validation, no history). */
-async function plainLoop(plan: PlanInput): Promise<void> {
-  const done = new Map<string, Promise<unknown>>();
-  const byId = new Map(plan.steps.map((s) => [s.id, s]));
-  const runStep = (id: string): Promise<unknown> => {
-    let p = done.get(id);
-    if (!p) {
-      const s = byId.get(id)!;
-      p = Promise.all((s.dependsOn ?? []).map(runStep)).then(() =>
-        s.tool === "sleep"
-          ? new Promise((r) => setTimeout(r, (s.input as { ms: number }).ms))
-          : null
-      );
-      done.set(id, p);
-    }
-    return p;
-  };
-  await Promise.all(plan.steps.map((s) => runStep(s.id)));
-}
-
-async function timeAsync(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
+const timeRows: string[][] = [["workload", "steps", ...ENGINES.map((e) => LABELS[e]!)]];
+const memoryRows: string[][] = [["workload", ...ENGINES.map((e) => LABELS[e]!)]];
+const notes: string[] = [];
+for (const w of WORKLOADS) {
+  const n = w.steps.length;
+  const results = new Map<string, Measured | string>();
+  for (const engine of ENGINES) {
+    const peer = engine === "langgraph" || engine === "mastra";
+    const runs = quick || n >= 10_000 || w.key === "w4" ? (peer && n >= 10_000 ? 1 : 3) : 9;
+    console.error(`${w.name}: ${LABELS[engine]} x ${runs} ...`);
+    results.set(engine, await measure(engine, w.key, runs));
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
-}
-
-const dir = await Deno.makeTempDir({ prefix: "baton-bench-" });
-const rows: string[][] = [[
-  "workload",
-  "steps",
-  "Baton memory",
-  "per step",
-  "Baton SQLite",
-  "per step",
-  "plain loop",
-  "per step",
-]];
-const workloads = [chain(10), chain(1000), chain(10_000), fanOut(), layered(), latencies()];
-let db = 0;
-for (const w of workloads) {
-  const n = w.plan.steps.length;
-  const runs = quick || n >= 10_000 || w.name.startsWith("W4") ? 3 : 9;
-  console.error(`${w.name} ...`);
-  const memory = createOrchestrator({
-    tools: [noop, sleep],
-    limits: { maxConcurrency: w.concurrency, maxRepeats: Infinity },
-  });
-  const tMem = await timeAsync(async () => {
-    const r = await memory.run(w.plan).result;
-    if (r.status !== "completed") throw new Error(`${w.name}: ${r.status}`);
-  }, runs);
-  const tSql = await timeAsync(async () => {
-    const store = sqliteStore({ path: `${dir}/bench-${db++}.db` });
-    const baton = createOrchestrator({
-      tools: [noop, sleep],
-      store,
-      limits: { maxConcurrency: w.concurrency, maxRepeats: Infinity },
-    });
-    const r = await baton.run(w.plan).result;
-    store.close();
-    if (r.status !== "completed") throw new Error(`${w.name}: ${r.status}`);
-  }, runs);
-  const tPlain = await timeAsync(() => plainLoop(w.plan), runs);
-  const per = (t: number) => `${((t * 1000) / n).toFixed(1)} µs`;
-  rows.push([w.name, String(n), ms(tMem), per(tMem), ms(tSql), per(tSql), ms(tPlain), per(tPlain)]);
-  if (w.name.startsWith("W4")) {
-    rows.push([
-      "  W4 critical path",
-      "",
-      "900 ms",
-      `${(((tMem - 900) / 900) * 100).toFixed(1)}% over`,
-      "",
-      `${(((tSql - 900) / 900) * 100).toFixed(1)}% over`,
-      "",
-      `${(((tPlain - 900) / 900) * 100).toFixed(1)}% over`,
-    ]);
+  const base = results.get("baton-memory") as Measured;
+  const cell = (engine: string) => {
+    const r = results.get(engine)!;
+    if (typeof r === "string") return r;
+    const ratio = engine === "baton-memory" ? "" : ` (${(r.median / base.median).toFixed(1)}x)`;
+    if (w.criticalPathMs !== undefined) {
+      const over = ((r.median - w.criticalPathMs) / w.criticalPathMs) * 100;
+      return `${ms(r.median)}, ${over.toFixed(1)}% over${ratio}`;
+    }
+    return `${((r.median * 1000) / n).toFixed(1)} µs/step${ratio}`;
+  };
+  timeRows.push([w.name, String(n), ...ENGINES.map(cell)]);
+  memoryRows.push([
+    w.name,
+    ...ENGINES.map((e) => {
+      const r = results.get(e)!;
+      return typeof r === "string" ? "-" : `${r.peakRssMb.toFixed(0)} MB`;
+    }),
+  ]);
+  const sqlite = results.get("baton-sqlite");
+  if (typeof sqlite === "object" && sqlite.bytes > 0) {
+    notes.push(
+      `${w.name}: SQLite history ${(sqlite.bytes / n).toFixed(0)} bytes per step (${
+        (sqlite.bytes / 1e6).toFixed(1)
+      } MB)`,
+    );
   }
 }
 
 console.log(
-  "\nBaton kernel, median wall time per run (validation, optimization, scheduling and history included)\n",
+  "\nMedian per-step overhead (W1, W3) or makespan (W2, W4); ratios against Baton memory\n",
 );
-table(rows);
+table(timeRows);
+console.log("\nPeak resident memory of each process (runtime and libraries included)\n");
+table(memoryRows);
+console.log("\nHistory size\n");
+for (const note of notes) console.log(`  ${note}`);
 
+const dir = await Deno.makeTempDir({ prefix: "baton-bench-" });
 // One step's events in a 1,000,000-event SQLite history.
 console.error("building a 1,000,000-event history ...");
 const store = sqliteStore({ path: `${dir}/history.db`, synchronous: "NORMAL" });

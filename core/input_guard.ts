@@ -57,34 +57,37 @@ export function guardInput(value: unknown, caps: InputCaps = {}, root = ""): num
   const maxKeys = caps.maxKeys ?? DEFAULT_INPUT_CAPS.maxKeys;
   let bytes = 0;
   let keys = 0;
-  const stack: Array<[unknown, string, number]> = [[value, root, 0]];
-  const join = (path: string, key: string) => (path === "" ? key : `${path}.${key}`);
+  // Paths are built only for an error: each frame knows its parent and its key.
+  const stack: Frame[] = [{ value, depth: 0, parent: undefined, key: root }];
+  const at = (frame: Frame, key?: string) => pathOf(frame, key);
   while (stack.length > 0) {
-    const [item, path, depth] = stack.pop()!;
+    const frame = stack.pop()!;
+    const item = frame.value;
     if (item === null || typeof item === "boolean") {
       bytes += 5;
     } else if (typeof item === "number") {
       if (!Number.isFinite(item)) {
-        throw new PlanError(`Expected a finite number, got ${item}`, { path });
+        throw new PlanError(`Expected a finite number, got ${item}`, { path: at(frame) });
       }
       bytes += 8;
     } else if (typeof item === "string") {
       bytes += item.length + 2;
     } else if (typeof item === "object") {
+      const depth = frame.depth;
       if (depth >= maxDepth) {
-        throw new PlanError(`Nested deeper than ${maxDepth} levels`, { path });
+        throw new PlanError(`Nested deeper than ${maxDepth} levels`, { path: at(frame) });
       }
       if (Array.isArray(item)) {
         keys += item.length;
         bytes += 2 + item.length;
         checkCounts(keys, bytes, maxKeys, maxBytes, root);
         for (let i = item.length - 1; i >= 0; i--) {
-          stack.push([item[i], `${path}[${i}]`, depth + 1]);
+          stack.push({ value: item[i], depth: depth + 1, parent: frame, key: i });
         }
       } else {
         const proto = Object.getPrototypeOf(item);
         if (proto !== Object.prototype && proto !== null) {
-          throw new PlanError("Expected a plain object", { path });
+          throw new PlanError("Expected a plain object", { path: at(frame) });
         }
         const entries = Object.keys(item);
         keys += entries.length;
@@ -93,27 +96,51 @@ export function guardInput(value: unknown, caps: InputCaps = {}, root = ""): num
         for (let i = entries.length - 1; i >= 0; i--) {
           const key = entries[i]!;
           if (FORBIDDEN_KEYS.has(key)) {
-            throw new PlanError(`The key "${key}" is not allowed`, { path: join(path, key) });
+            throw new PlanError(`The key "${key}" is not allowed`, { path: at(frame, key) });
           }
           const child = (item as Record<string, unknown>)[key];
           if (child === undefined) continue;
           bytes += key.length + 4;
-          stack.push([child, join(path, key), depth + 1]);
+          if (typeof child === "string") bytes += child.length + 2;
+          else if (typeof child === "boolean" || child === null) bytes += 5;
+          else stack.push({ value: child, depth: depth + 1, parent: frame, key });
         }
         // JSON.parse turns "__proto__" into an own key; it is caught above. An object literal
         // can hide one behind its prototype instead:
         if (proto === Object.prototype && Object.hasOwn(item, "__proto__")) {
           throw new PlanError('The key "__proto__" is not allowed', {
-            path: join(path, "__proto__"),
+            path: at(frame, "__proto__"),
           });
         }
       }
     } else {
-      throw new PlanError(`Expected a JSON value, got ${typeof item}`, { path });
+      throw new PlanError(`Expected a JSON value, got ${typeof item}`, { path: at(frame) });
     }
     checkCounts(keys, bytes, maxKeys, maxBytes, root);
   }
   return bytes;
+}
+
+/** A value waiting to be checked, with how it was reached. */
+interface Frame {
+  readonly value: unknown;
+  readonly depth: number;
+  readonly parent: Frame | undefined;
+  /** Its key in the parent, or the root path for the root. */
+  readonly key: string | number;
+}
+
+/** The path of a frame (and a key in it), as in `steps[2].input.url`. */
+function pathOf(frame: Frame, key?: string): string {
+  const parts: (string | number)[] = key === undefined ? [] : [key];
+  for (let f: Frame | undefined = frame; f !== undefined; f = f.parent) parts.push(f.key);
+  let path = "";
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i]!;
+    if (typeof part === "number") path += `[${part}]`;
+    else if (part !== "") path = path === "" ? part : `${path}.${part}`;
+  }
+  return path;
 }
 
 function checkCounts(keys: number, bytes: number, maxKeys: number, maxBytes: number, root: string) {

@@ -15,6 +15,7 @@ import { RunHistory } from "./run_history.ts";
 import { RunLoop } from "./run_loop.ts";
 import type { RunResult } from "./run_result.ts";
 import type { Plan } from "./plan.ts";
+import type { PlanVersion } from "./plan_diff.ts";
 import type { Tool, Usage } from "./tool.ts";
 import { ReplanEngine, type ReplanPolicy, resolveReplanPolicy } from "./replan.ts";
 
@@ -75,7 +76,7 @@ export interface RunHandle {
   /** The plan version being run now (replans replace it). */
   readonly plan: Plan;
   /** Every plan version of this run so far, oldest first. */
-  readonly versions: readonly Plan[];
+  readonly versions: readonly PlanVersion[];
   /** Resolves when the run has ended, however it ended (limits and failures included). */
   readonly result: Promise<RunResult>;
   /** Every event of the run from the first, live until it ends. */
@@ -143,9 +144,9 @@ export interface Orchestrator {
 /** What a resumed run needs from its first events. */
 interface StartRecord {
   /** The latest version. */
-  readonly plan: Plan;
+  readonly plan: PlanVersion;
   /** Every version, oldest first. */
-  readonly versions: readonly Plan[];
+  readonly versions: readonly PlanVersion[];
   readonly context: Record<string, unknown>;
   readonly limits: Limits;
 }
@@ -202,7 +203,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
   /** Validates a plan and compiles its conditions. */
   function prepare(
     input: unknown,
-    extra: { version?: number; parent?: { id: string; version: number } } = {},
+    extra: { version?: number; parent?: { id: string; version: number }; reuse?: Plan } = {},
   ) {
     const caps = options.caps ?? {};
     const compiled = new Map<string, Condition>();
@@ -225,7 +226,8 @@ export function createKernel(options: KernelOptions): Orchestrator {
     if (options.optimize !== false) {
       const better = optimizePlan(plan, tools);
       if (better) {
-        ({ plan, compiled } = prepare(better.input));
+        // Steps the optimizer left alone are not checked a second time.
+        ({ plan, compiled } = prepare(better.input, { reuse: plan }));
         optimized = better.changes;
       }
     }
@@ -337,7 +339,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
     limits: Required<Limits>,
     resume: RunState | undefined,
     runLimits: Record<string, number>,
-    extra: { optimized?: PlanChanges; planUsage?: Usage; versions?: readonly Plan[] } = {},
+    extra: { optimized?: PlanChanges; planUsage?: Usage; versions?: readonly PlanVersion[] } = {},
   ): RunHandle {
     const { optimized } = extra;
     const listeners = new Set<() => void>();
@@ -365,6 +367,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
           const { plan, compiled } = prepare(withId, {
             version,
             parent: { id: parent.id, version: parent.version },
+            reuse: parent,
           });
           return { plan, conditions: compiled };
         },
@@ -422,8 +425,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
 
   async function readStart(runId: string): Promise<StartRecord> {
     const [started] = await store.read(runId, { types: ["run.started"], limit: 1 });
-    const versions = (await store.read(runId, { types: ["plan.created", "plan.replanned"] }))
-      .map((e) => e.data.plan as Plan);
+    const versions = await new RunHistory(store, runId).versions();
     if (!started || versions.length === 0) throw new BatonError(`The store has no run "${runId}"`);
     return {
       plan: versions.at(-1)!,

@@ -1,9 +1,10 @@
 import { CycleError, PlanError } from "./errors.ts";
-import { analyzePlanGraph } from "./graph.ts";
+import { analyzePlanGraph, type PlanGraph } from "./graph.ts";
 import { guardInput, type InputCaps } from "./input_guard.ts";
 import { checkSchema } from "./json_schema.ts";
 import type { Plan, PlanInput, Step } from "./plan.ts";
 import { findReferences } from "./references.ts";
+import { jsonEqual } from "./_json_equal.ts";
 import type { Tool } from "./tool.ts";
 import type { Condition, ConditionLanguage } from "./conditions.ts";
 
@@ -35,6 +36,11 @@ export interface NormalizePlanOptions {
   readonly conditions?: ConditionLanguage;
   /** Receives each step's compiled condition. */
   readonly compiled?: Map<string, Condition>;
+  /**
+   * A validated plan this one replaces: steps it holds unchanged are taken as they are
+   * (their inputs are not checked again), which makes replanning a large plan cheap.
+   */
+  readonly reuse?: Plan;
 }
 
 const PLAN_KEYS = new Set(["goal", "steps", "output", "id"]);
@@ -90,10 +96,6 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
-}
-
-function copyJson<T>(value: T): T {
-  return value === undefined ? value : JSON.parse(JSON.stringify(value));
 }
 
 /**
@@ -164,7 +166,8 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   }
   const seen = new Map<string, number>();
   const steps: Step[] = [];
-  const stepRefs: ReturnType<typeof findReferences>[] = [];
+  const stepRefs: (ReturnType<typeof findReferences> | undefined)[] = [];
+  const reuse = options.reuse && new Map(options.reuse.steps.map((s) => [s.id, s]));
   let dependencyCount = 0;
   raw.steps.forEach((value: unknown, i: number) => {
     const at = `steps[${i}]`;
@@ -208,7 +211,9 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
           throw new PlanError("Expected a step id", { path: `${at}.dependsOn[${k}]` });
         }
       });
-      dependsOn = [...new Set(s.dependsOn as string[])];
+      dependsOn = s.dependsOn.length < 2
+        ? [...s.dependsOn as string[]]
+        : [...new Set(s.dependsOn as string[])];
     }
     dependencyCount += dependsOn.length;
     if (dependencyCount > maxDependencies) {
@@ -250,17 +255,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     if (s.title !== undefined && typeof s.title !== "string") {
       throw new PlanError("Expected a string", { path: `${at}.title` });
     }
-    const refs = findReferences(stepInput, `${at}.input`);
-    const issue = checkSchema(tool.input, stepInput, `${at}.input`, {
-      skip: (v) => typeof v === "string" && v.includes("${{"),
-    });
-    if (issue) {
-      throw new PlanError(`${issue.message} (input of tool "${tool.name}")`, { path: issue.path });
-    }
-    steps.push({
-      id: s.id,
-      tool: s.tool,
-      input: copyJson(stepInput),
+    const fields = {
       dependsOn,
       when,
       priority: s.priority === undefined ? 0 : num(s.priority, `${at}.priority`, {}),
@@ -273,13 +268,41 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
         : num(s.estimateMs, `${at}.estimateMs`, { min: 0 }),
       checkpoint: s.checkpoint === true,
       title: s.title as string | undefined,
-      reads: [...new Set(refs.filter((r) => r.ref.source === "steps").map((r) => r.ref.name))],
       fallback,
       expect,
+    };
+    // A step the plan this one replaces already validated, unchanged: take it as it is.
+    const previous = reuse?.get(s.id);
+    if (previous !== undefined && sameStep(previous, s.tool, stepInput, fields)) {
+      steps.push(previous);
+      stepRefs.push(undefined);
+      return;
+    }
+    const refs = findReferences(stepInput, `${at}.input`);
+    const issue = checkSchema(tool.input, stepInput, `${at}.input`, {
+      skip: (v) => typeof v === "string" && v.includes("${{"),
     });
+    if (issue) {
+      throw new PlanError(`${issue.message} (input of tool "${tool.name}")`, { path: issue.path });
+    }
+    const reads = refs.length === 0
+      ? []
+      : [...new Set(refs.filter((r) => r.ref.source === "steps").map((r) => r.ref.name))];
+    steps.push(freezeStep({
+      id: s.id,
+      tool: s.tool,
+      input: cloneJson(stepInput),
+      ...fields,
+      reads,
+    }));
     stepRefs.push(refs);
   });
-  stepRefs.forEach((refs) => {
+  stepRefs.forEach((refs, i) => {
+    if (refs === undefined) {
+      const missing = steps[i]!.reads.find((name) => !seen.has(name));
+      if (missing === undefined) return;
+      refs = findReferences(steps[i]!.input, `steps[${i}].input`);
+    }
     for (const { ref, at: where } of refs) {
       if (ref.source === "steps" && !seen.has(ref.name)) {
         throw new PlanError(`Reference to unknown step "${ref.name}"`, { path: where });
@@ -295,7 +318,8 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       }
     });
   });
-  const graph = analyzeWithPaths(steps, seen);
+  // The same graph as the plan this one replaces has the same analysis.
+  const graph = sameGraph(options.reuse, steps) ?? analyzeWithPaths(steps, seen);
   checkReferencesAreDependencies(steps, stepRefs);
   let output: string | undefined;
   if (raw.output !== undefined) {
@@ -309,20 +333,93 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     const depended = new Set(steps.flatMap((s) => s.dependsOn));
     output = [...steps].reverse().find((s) => !depended.has(s.id))?.id;
   }
-  return deepFreeze({
+  for (const level of graph.levels) Object.freeze(level);
+  Object.freeze(graph.levels);
+  Object.freeze(graph.order);
+  Object.freeze(graph.criticalPath);
+  Object.freeze(graph.slackMs);
+  Object.freeze(steps);
+  const checkpoints = Object.freeze(steps.filter((s) => s.checkpoint).map((s) => s.id));
+  return Object.freeze({
     id: (raw.id as string | undefined) ?? crypto.randomUUID(),
     version: options.version ?? 1,
     goal: raw.goal,
     steps,
     output,
-    checkpoints: steps.filter((s) => s.checkpoint).map((s) => s.id),
+    checkpoints,
     estimatedDurationMs: graph.makespanMs,
     criticalPath: graph.criticalPath,
     slackMs: graph.slackMs,
     levels: graph.levels,
     order: graph.order,
-    parent: options.parent,
+    parent: options.parent && Object.freeze({ ...options.parent }),
   });
+}
+
+/** The analysis of `previous` when `steps` form the same graph: ids, dependencies, estimates. */
+function sameGraph(previous: Plan | undefined, steps: readonly Step[]): PlanGraph | undefined {
+  if (previous === undefined || previous.steps.length !== steps.length) return undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const a = previous.steps[i]!;
+    const b = steps[i]!;
+    if (
+      a !== b && (a.id !== b.id || a.estimateMs !== b.estimateMs || a.priority !== b.priority ||
+        !sameList(a.dependsOn, b.dependsOn))
+    ) return undefined;
+  }
+  return {
+    order: previous.order as string[],
+    levels: previous.levels as string[][],
+    criticalPath: previous.criticalPath as string[],
+    makespanMs: previous.estimatedDurationMs,
+    slackMs: previous.slackMs as Record<string, number>,
+  };
+}
+
+/** Whether an already validated step has exactly these (normalized) fields. */
+function sameStep(
+  previous: Step,
+  tool: string,
+  input: Obj,
+  fields: Omit<Step, "id" | "tool" | "input" | "reads">,
+): boolean {
+  const p = previous;
+  const f = fields;
+  return p.tool === tool && p.when === f.when && p.expect === f.expect &&
+    p.priority === f.priority && p.timeoutMs === f.timeoutMs && p.estimateMs === f.estimateMs &&
+    p.checkpoint === f.checkpoint && p.title === f.title &&
+    p.retry.max === f.retry.max && p.retry.backoffMs === f.retry.backoffMs &&
+    p.retry.maxBackoffMs === f.retry.maxBackoffMs &&
+    sameList(p.dependsOn, f.dependsOn) && sameList(p.fallback, f.fallback) &&
+    (p.input === input || jsonEqual(p.input, input));
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Freezes a new step and everything in it. */
+function freezeStep(step: Step): Step {
+  deepFreeze(step.input);
+  Object.freeze(step.dependsOn);
+  Object.freeze(step.retry);
+  Object.freeze(step.reads);
+  Object.freeze(step.fallback);
+  return Object.freeze(step);
+}
+
+/** A copy of a plain JSON value (already checked by the input guard). */
+function cloneJson<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = cloneJson(v);
+  }
+  return out as T;
 }
 
 /** Compiles a condition expression, or throws a plan error at `path`. */
@@ -382,7 +479,7 @@ function analyzeWithPaths(steps: Step[], index: ReadonlyMap<string, number>) {
 /** Every step a step's input reads must be a dependency of it, directly or not. */
 function checkReferencesAreDependencies(
   steps: readonly Step[],
-  refs: readonly ReturnType<typeof findReferences>[],
+  refs: readonly (ReturnType<typeof findReferences> | undefined)[],
 ): void {
   const byId = new Map(steps.map((s) => [s.id, s]));
   const stamp = new Map<string, number>();
@@ -400,7 +497,8 @@ function checkReferencesAreDependencies(
     }
     const [target] = missing;
     if (target !== undefined) {
-      const where = refs[i]!.find((r) => r.ref.source === "steps" && r.ref.name === target)!;
+      const found = refs[i] ?? findReferences(step.input, `steps[${i}].input`);
+      const where = found.find((r) => r.ref.source === "steps" && r.ref.name === target)!;
       throw new PlanError(
         `Step "${step.id}" reads the output of "${target}", which is not among its dependencies (add it to dependsOn)`,
         { path: where.at },

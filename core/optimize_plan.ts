@@ -13,7 +13,9 @@ export interface PlanChanges {
 }
 
 /** A validated plan back as input (for re-validation after changes). */
-export function planToInput(plan: Plan): PlanInput & { id: string } {
+export function planToInput(
+  plan: Pick<Plan, "id" | "goal" | "output" | "steps">,
+): PlanInput & { id: string } {
   return {
     id: plan.id,
     goal: plan.goal,

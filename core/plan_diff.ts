@@ -1,6 +1,9 @@
 import { jsonEqual as same } from "./_json_equal.ts";
 import type { Plan, Step } from "./plan.ts";
 
+/** A plan version as history keeps it: its steps, without the derived analysis. */
+export type PlanVersion = Pick<Plan, "id" | "version" | "goal" | "steps" | "output" | "parent">;
+
 /** A step whose definition differs between two plan versions. */
 export interface StepChange {
   readonly id: string;
@@ -57,7 +60,10 @@ const FIELDS = [
  * assert.deepEqual(diffPlans(a, b).changed, [{ id: "s", fields: ["input"] }]);
  * ```
  */
-export function diffPlans(from: Plan, to: Plan): PlanDiff {
+export function diffPlans(
+  from: Pick<Plan, "version" | "goal" | "output" | "steps">,
+  to: Pick<Plan, "version" | "goal" | "output" | "steps">,
+): PlanDiff {
   const before = new Map(from.steps.map((s) => [s.id, s]));
   const after = new Set<string>();
   const added: string[] = [];

@@ -86,9 +86,11 @@ export function survivingSteps(
       continue;
     }
     if (prev.state === "completed") {
-      const same = prev.key === undefined
-        ? jsonEqual(prev.step.input, step.input)
-        : keyOf(step) === prev.key;
+      // The same validated step over the same surviving dependencies reads the same outputs.
+      const same = prev.step === step ||
+        (prev.key === undefined
+          ? jsonEqual(prev.step.input, step.input)
+          : keyOf(step) === prev.key);
       if (same) kept.add(id);
     } else if (prev.state === "ready" || prev.state === "running" || prev.state === "retrying") {
       const p = prev.step;

@@ -82,6 +82,7 @@ export function findReferences(
   const found: Array<{ ref: Reference; at: string }> = [];
   const walk = (value: unknown, at: string): void => {
     if (typeof value === "string") {
+      if (!value.includes("${{")) return;
       for (const match of value.matchAll(TEMPLATE)) {
         found.push({ ref: parseExpression(match[1]!, at), at });
       }

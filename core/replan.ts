@@ -352,18 +352,29 @@ function brief(
   const failed = trigger.stepId === undefined
     ? undefined
     : plan.steps.find((s) => s.id === trigger.stepId);
-  const completed = [...host.outputs].map(([id, output]) => ({
-    id,
-    tool: plan.steps.find((s) => s.id === id)?.tool ?? "",
-    output: shorten(output),
-  }));
+  // The plan and the completed results are built when a planner first reads them: a planner
+  // that does not need them (a script, a rule) costs nothing on a large plan.
+  let input: PlanInput | undefined;
+  let completed: ReplanBrief["completed"] | undefined;
   return {
     trigger,
     scope,
-    plan: planToInput(plan),
+    get plan() {
+      return input ??= planToInput(plan);
+    },
     version: plan.version,
     ...(failed ? { failedStep: planToInput({ ...plan, steps: [failed] }).steps[0]! } : {}),
-    completed,
+    get completed() {
+      if (completed === undefined) {
+        const tools = new Map(plan.steps.map((s) => [s.id, s.tool]));
+        completed = [...host.outputs].map(([id, output]) => ({
+          id,
+          tool: tools.get(id) ?? "",
+          output: shorten(output),
+        }));
+      }
+      return completed;
+    },
     keep,
     recent: host.recent(),
   };

@@ -1,6 +1,7 @@
 import type { RunEvent } from "./events.ts";
 import type { Plan } from "./plan.ts";
-import { diffPlans, type PlanDiff } from "./plan_diff.ts";
+import { diffPlans, type PlanDiff, type PlanVersion } from "./plan_diff.ts";
+import { applyPlanDelta, type PlanDelta } from "./_plan_delta.ts";
 import type { ReplanTrigger } from "./planner.ts";
 import type { EventQuery, HistoryStore } from "./store.ts";
 
@@ -145,13 +146,26 @@ export class RunHistory {
   }
 
   /**
-   * Every plan version of the run, oldest first, as recorded (plain JSON).
+   * Every plan version of the run, oldest first, rebuilt from the recorded first plan and the
+   * delta of each replan (plain JSON).
    *
    * @returns The versions; the first is the plan the run started with.
    */
-  async versions(): Promise<Plan[]> {
+  async versions(): Promise<PlanVersion[]> {
     const events = await this.events({ types: ["plan.created", "plan.replanned"] });
-    return events.map((e) => e.data.plan as Plan);
+    const versions: PlanVersion[] = [];
+    for (const e of events) {
+      if (e.type === "plan.created") {
+        versions.push(e.data.plan as Plan);
+        continue;
+      }
+      const diff = e.data.diff as PlanDiff;
+      const from = versions.find((v) => v.version === diff.from);
+      if (from === undefined) continue;
+      const parent = { id: from.id, version: from.version };
+      versions.push(applyPlanDelta(from, diff, e.data.delta as PlanDelta, parent));
+    }
+    return versions;
   }
 
   /**

@@ -19,6 +19,7 @@ import type { Condition } from "./conditions.ts";
 import type { PlanChanges } from "./optimize_plan.ts";
 import { RunReplanner, type RunReplanning } from "./run_replanner.ts";
 import { survivingSteps } from "./plan_merge.ts";
+import type { PlanVersion } from "./plan_diff.ts";
 
 export type { RunReplanning };
 
@@ -239,7 +240,7 @@ export class RunLoop {
   }
 
   /** Every plan version so far, oldest first. */
-  get versions(): readonly Plan[] {
+  get versions(): readonly PlanVersion[] {
     return this.#replanner.versions;
   }
 

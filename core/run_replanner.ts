@@ -8,7 +8,8 @@ import { stepDescendants } from "./graph.ts";
 import type { LoopGuard, Trip } from "./loop_guard.ts";
 import { planToInput } from "./optimize_plan.ts";
 import type { Plan, PlanInput } from "./plan.ts";
-import { diffPlans } from "./plan_diff.ts";
+import { diffPlans, type PlanVersion } from "./plan_diff.ts";
+import { planDelta } from "./_plan_delta.ts";
 import { carryCompletedSteps } from "./plan_merge.ts";
 import type { Planner, ReplanBrief, ReplanTrigger } from "./planner.ts";
 import type { ReplanEngine, ReplanHost, ReplanOutcome } from "./replan.ts";
@@ -31,7 +32,7 @@ export interface RunReplanning {
   /** The planner strategies may ask. */
   readonly planner?: Planner;
   /** Every version so far, oldest first (a resumed run's history). */
-  readonly versions?: readonly Plan[];
+  readonly versions?: readonly PlanVersion[];
 }
 
 /** What the replanner needs from its run loop. */
@@ -89,7 +90,7 @@ export class RunReplanner {
   readonly #r: RunReplanning;
   readonly #site: ReplanSite;
   readonly #queue: Queued[] = [];
-  readonly #versions: Plan[];
+  readonly #versions: PlanVersion[];
   readonly #compiled = new WeakMap<Plan, ReadonlyMap<string, Condition>>();
   #busy = false;
   #waiting: Queued | undefined;
@@ -108,7 +109,7 @@ export class RunReplanner {
   }
 
   /** Every plan version so far, oldest first. */
-  get versions(): readonly Plan[] {
+  get versions(): readonly PlanVersion[] {
     return this.#versions;
   }
 
@@ -258,6 +259,7 @@ export class RunReplanner {
     const site = this.#site;
     const previous = site.plan();
     const { plan } = outcome;
+    const diff = diffPlans(previous, plan);
     const change = site.adopt(plan, this.#compiled.get(plan) ?? new Map());
     this.#versions.push(plan);
     site.emit(
@@ -270,11 +272,11 @@ export class RunReplanner {
         reason: outcome.reason,
         candidates: outcome.candidates,
         rejected: outcome.rejected,
-        diff: diffPlans(previous, plan),
+        diff,
         kept: change.kept,
         reset: change.reset,
         cancelled: change.cancelled,
-        plan: JSON.parse(JSON.stringify(plan)),
+        delta: JSON.parse(JSON.stringify(planDelta(previous, plan, diff))),
         usage,
       },
       trigger.stepId,
@@ -375,23 +377,37 @@ function cause(trigger: Queued): ReplanTrigger {
   return rest;
 }
 
-/** Identifies a run state: the plan's steps and which of them are done. */
-function fingerprint(plan: Plan, outputs: ReadonlyMap<string, unknown>): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9e3779b9;
-  const feed = (text: string) => {
+/** Hashes of validated steps; steps carried from version to version are hashed once. */
+const stepHashes = new WeakMap<object, readonly [number, number]>();
+
+function hashStep(step: Plan["steps"][number]): readonly [number, number] {
+  let hash = stepHashes.get(step);
+  if (hash === undefined) {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9e3779b9;
+    const text = `${step.id}\u0000${step.tool}\u0000${
+      JSON.stringify(step.input)
+    }\u0000${step.dependsOn}`;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       h1 = Math.imul(h1 ^ c, 16777619);
       h2 = Math.imul(h2 ^ c, 2246822507);
     }
-  };
+    hash = [h1, h2];
+    stepHashes.set(step, hash);
+  }
+  return hash;
+}
+
+/** Identifies a run state: the plan's steps and which of them are done. */
+function fingerprint(plan: Plan, outputs: ReadonlyMap<string, unknown>): string {
+  let h1 = 0;
+  let h2 = 0;
   for (const step of plan.steps) {
-    feed(step.id);
-    feed(step.tool);
-    feed(JSON.stringify(step.input));
-    feed(step.dependsOn.join(","));
-    feed(outputs.has(step.id) ? "+" : "-");
+    const [a, b] = hashStep(step);
+    const done = outputs.has(step.id) ? 0x5bd1e995 : 0x27d4eb2d;
+    h1 = Math.imul(h1 ^ a ^ done, 16777619) + 1;
+    h2 = Math.imul(h2 ^ b, 2246822507) ^ done;
   }
   return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}:${plan.steps.length}`;
 }
