@@ -240,6 +240,8 @@ export class ReplanEngine {
   readonly #strategies: ReadonlyMap<string, ReplanStrategy>;
   readonly #ruleUses: number[];
   readonly #uses = new Map<string, number>();
+  /** Replans made for each step's triggers. */
+  readonly #stepReplans = new Map<string, number>();
   #lastAt = -Infinity;
 
   constructor(policy: ResolvedPolicy, strategies: ReadonlyMap<string, ReplanStrategy>) {
@@ -314,6 +316,9 @@ export class ReplanEngine {
       }
       if (valid.length === 0) continue;
       this.#uses.set(key, uses + 1);
+      if (trigger.stepId !== undefined) {
+        this.#stepReplans.set(trigger.stepId, (this.#stepReplans.get(trigger.stepId) ?? 0) + 1);
+      }
       this.#ruleUses[at]!++;
       this.#lastAt = host.clock.now();
       return {
@@ -323,6 +328,16 @@ export class ReplanEngine {
         reason: proposal.reason,
         rejected,
         candidates: candidates.length,
+      };
+    }
+    const before = trigger.stepId === undefined ? 0 : this.#stepReplans.get(trigger.stepId) ?? 0;
+    if (rejected === 0 && before > 0) {
+      // The step was replanned before and failed again: replanning it keeps failing.
+      return {
+        kind: "exhausted",
+        reason:
+          `Replanning "${trigger.stepId}" keeps failing: after ${before} replan(s) no strategy has another plan`,
+        rejected,
       };
     }
     if (rejected === 0) return { kind: "none", rejected };

@@ -1,15 +1,23 @@
 /**
- * The main demo (`deno task demo`): runs examples/plans/research_report.yaml for real, with no
- * API key and no network. It starts three local HTTP APIs, reads and summarises a notes file,
- * fetches and merges the APIs' data in parallel, ranks it with a tool that fails once and is
- * retried, branches on a condition, and writes a report. Progress is shown live; the timeline
- * and the critical path are printed at the end; the run is stored in .baton/demo.db.
+ * The main demo (`deno task demo`): plans with `yamlPlanner` (examples/plans/research_report.yaml;
+ * no model, no API key, no network) and runs the plan for real. It starts three local HTTP
+ * APIs, reads and summarises a notes file, fetches and merges the APIs' data in parallel (one
+ * fetch goes to a mirror that is down, and a replan switches it to its fallback tool), ranks it
+ * with a tool that fails once and is retried, branches on a condition, and writes a report.
+ * Progress is shown live; the timeline and the critical path are printed at the end; the run is
+ * stored in .baton/demo.db.
  *
  * `deno task demo --history` shows the stored runs instead.
  *
  * @module
  */
-import { createOrchestrator, defineTool, type RunEvent, standardTools } from "../mod.ts";
+import {
+  createOrchestrator,
+  defineTool,
+  type RunEvent,
+  standardTools,
+  yamlPlanner,
+} from "../mod.ts";
 import { sqliteStore } from "../plugins/stores/sqlite_store.ts";
 
 const HERE = new URL(".", import.meta.url);
@@ -78,6 +86,17 @@ const rank = defineTool({
   },
 });
 
+// ---- A mirror that is down: its step falls back to http.fetch --------------------------------
+
+const mirror = defineTool({
+  name: "demo.mirror",
+  description: "Fetches from a fast cache mirror (down, like services sometimes are)",
+  input: { type: "object", required: ["url"], properties: { url: { type: "string" } } },
+  run: () => {
+    throw new Error("the cache mirror is down (simulated)");
+  },
+});
+
 // ---- Terminal output ---------------------------------------------------------------------------
 
 const color = Deno.noColor
@@ -102,6 +121,10 @@ function progress(event: RunEvent, done: number, total: number): string | undefi
       return `  ${color(90, "⤼")} ${id} skipped   (${data.reason}) ${bar(done, total)}`;
     case "step.failed":
       return `  ${color(31, "✗")} ${id} failed: ${data.error}`;
+    case "plan.replanned":
+      return `  ${
+        color(35, "⟳")
+      } replanned: plan v${data.parent} -> v${data.version} (${data.strategy}): ${data.reason}`;
     case "checkpoint.saved":
       return `  ${color(90, "⚑")} checkpoint saved at event ${data.seq}`;
     default:
@@ -169,6 +192,15 @@ async function showHistory(): Promise<void> {
       decisions[0]?.reason
     })`,
   );
+  const replans = await baton.history(last.runId).replans();
+  console.log(`\nPlan versions: ${replans.filter((r) => r.outcome === "replanned").length + 1}`);
+  for (const r of replans) {
+    console.log(
+      `  v${r.version ?? "?"}: ${r.trigger.kind} of ${r.trigger.stepId ?? "the run"} -> ${
+        r.strategy ?? r.outcome
+      }: ${r.reason}`,
+    );
+  }
   await printTimeline(baton, last.runId);
   store.close();
 }
@@ -192,12 +224,13 @@ async function main(): Promise<void> {
           allowHosts: Object.values(apis).map((a) => new URL(a.url).host),
         }),
         rank,
+        mirror,
       ],
+      plugins: [yamlPlanner(new URL("plans/research_report.yaml", HERE).pathname)],
       store,
       limits: { maxDurationMs: 60_000, maxConcurrency: 8 },
     });
-    const planText = await Deno.readTextFile(new URL("plans/research_report.yaml", HERE));
-    const run = baton.run(planText, {
+    const run = await baton.runGoal("Write a short report on the state of agent orchestration", {
       context: {
         issuesApi: apis.issues.url,
         releasesApi: apis.releases.url,
@@ -209,10 +242,7 @@ async function main(): Promise<void> {
     console.log(`${total} steps in ${run.plan.levels.length} parallel levels; run ${run.id}\n`);
     let done = 0;
     for await (const event of run.events()) {
-      if (
-        event.type === "step.completed" || event.type === "step.skipped" ||
-        event.type === "step.failed"
-      ) done++;
+      if (event.type === "step.completed" || event.type === "step.skipped") done++;
       const line = progress(event, done, total);
       if (line) console.log(line);
     }

@@ -374,3 +374,17 @@ Deno.test("the folded state of a replanned run matches its result", async () => 
   assert.equal(state.planVersion, 2);
   assert.equal(state.replans, 1);
 });
+
+Deno.test("when a step's fallbacks are used up and it fails again, the run stops with the reason", async () => {
+  const { tools: list } = tools();
+  const baton = createOrchestrator({ tools: list });
+  const run = baton.run({
+    goal: "g",
+    steps: [{ id: "fetch", tool: "broken", input: {}, fallback: ["broken"] }],
+  });
+  const result = await run.result;
+  assert.equal(result.status, "stopped");
+  assert.equal(result.limit, "replan");
+  assert.match(result.reason!, /Replanning "fetch" keeps failing: after 1 replan\(s\)/);
+  assert.deepEqual(result.undone, ["fetch"]);
+});

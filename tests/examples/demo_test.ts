@@ -34,6 +34,10 @@ Deno.test("the demo runs the example plan to completion, then shows it from hist
       /rank_projects +failed: Error: ranking service unavailable \(simulated\); retrying/,
     );
     assert.match(first.text, /quick_note +skipped +\(condition is false/);
+    assert.match(
+      first.text,
+      /replanned: plan v1 -> v2 \(alternative\): "fetch_benchmarks" failed with tool "demo.mirror"; trying its fallback "http.fetch"/,
+    );
     assert.match(first.text, /Run completed in \d+ ms/);
     assert.match(
       first.text,
@@ -46,6 +50,10 @@ Deno.test("the demo runs the example plan to completion, then shows it from hist
     assert.match(history.text, /1 run\(s\) in \.baton\/demo\.db/);
     assert.match(history.text, /completed/);
     assert.match(history.text, /rank_projects +2 attempt\(s\), 1 retry/);
+    assert.match(
+      history.text,
+      /Plan versions: 2\n {2}v2: failure of fetch_benchmarks -> alternative/,
+    );
   } finally {
     await Deno.remove(cwd, { recursive: true });
   }
