@@ -3,13 +3,14 @@ import type { Clock } from "./clock.ts";
 import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
 import { EventLog } from "./event_log.ts";
 import { callTool } from "./call_tool.ts";
+import { checkStepOutput, UnexpectedResult } from "./check_output.ts";
 import { checkSchema } from "./json_schema.ts";
 import type { Limits } from "./limits.ts";
 import type { Plan, Step } from "./plan.ts";
 import { resolveReferences } from "./references.ts";
-import type { RunResult, RunStatus, StepFailure } from "./run_result.ts";
+import type { RunResult, RunStatus } from "./run_result.ts";
 import type { Scheduler, SchedulerView } from "./scheduler.ts";
-import { type StepState, transition } from "./step_state.ts";
+import type { StepState } from "./step_state.ts";
 import type { HistoryStore } from "./store.ts";
 import type { Tool, Usage } from "./tool.ts";
 import { canonicalJson } from "./canonical_json.ts";
@@ -18,7 +19,7 @@ import type { RunState } from "./run_state.ts";
 import type { Condition } from "./conditions.ts";
 import type { PlanChanges } from "./optimize_plan.ts";
 import { RunReplanner, type RunReplanning } from "./run_replanner.ts";
-import { survivingSteps } from "./plan_merge.ts";
+import { StepBoard, type StepRecord } from "./step_board.ts";
 import type { PlanVersion } from "./plan_diff.ts";
 
 export type { RunReplanning };
@@ -53,40 +54,12 @@ export interface RunSetup {
   readonly replanning: RunReplanning;
 }
 
-/** A step of the version being run, and where it is. */
-export interface StepRecord {
-  step: Step;
-  state: StepState;
-  attempts: number;
-  /** Dependencies not yet completed or skipped. */
-  waiting: number;
-  dependents: StepRecord[];
-  error?: string;
-  /** The tool and canonical resolved input of the last attempt. */
-  key?: string;
-  /** Aborts the running attempt or its retry back-off. */
-  controller?: AbortController;
-  /** Set when a replan took this step out of the plan or redefined it. */
-  replaced?: string;
-}
-
-/** Why a step's result is not what its plan expected. */
-class UnexpectedResult extends Error {
-  override name = "UnexpectedResultError";
-}
-
 class Stop extends Error {}
 
 /** A running plan; `cancel()` and `done` are all the orchestrator needs. */
 export class RunLoop {
   readonly #s: RunSetup;
-  #plan: Plan;
-  #conditions: ReadonlyMap<string, Condition>;
-  #records = new Map<string, StepRecord>();
-  readonly #outputs = new Map<string, unknown>();
-  /** `steps` as conditions see it: completed steps' outputs. */
-  #conditionSteps: Record<string, { output: unknown }> = {};
-  #ready: StepRecord[] = [];
+  readonly #board: StepBoard;
   /** The steps running now. */
   readonly #runningSteps = new Set<Step>();
   /** Steps running or waiting to retry: what cancellation must abort. */
@@ -96,7 +69,6 @@ export class RunLoop {
   /** Results of idempotent calls by tool and input; in-flight calls are shared too. */
   readonly #cache = new Map<string, Promise<unknown>>();
   readonly #guard: LoopGuard;
-  readonly #failures: StepFailure[] = [];
   readonly #log: EventLog;
   readonly #replanner: RunReplanner;
   /** The last events, as `[type, stepId, error]`, for planners. */
@@ -115,10 +87,12 @@ export class RunLoop {
 
   constructor(setup: RunSetup) {
     this.#s = setup;
-    this.#plan = setup.plan;
-    this.#conditions = setup.conditions;
-    for (const step of setup.plan.steps) this.#records.set(step.id, newRecord(step, 0));
-    linkRecords(this.#records);
+    this.#board = new StepBoard(
+      setup.plan,
+      setup.conditions,
+      setup.context,
+      (type, data, stepId, impact) => this.#emit(type, data, stepId, impact),
+    );
     this.#log = new EventLog({
       runId: setup.runId,
       planVersion: setup.plan.version,
@@ -127,7 +101,7 @@ export class RunLoop {
       afterSeq: setup.resume?.seq ?? 0,
       checkpointEvery: setup.checkpointEvery,
       snapshot: () => this.#snapshot(),
-      stateSize: () => this.#outputs.size,
+      stateSize: () => this.#board.outputs.size,
       onEvent: setup.onEvent,
       ...(setup.onStored ? { onStored: setup.onStored } : {}),
       // History that cannot be written cannot be trusted: stop, and fail the result.
@@ -149,7 +123,7 @@ export class RunLoop {
       },
     );
     this.#replanner = this.#makeReplanner();
-    if (resume) this.#restore(resume);
+    if (resume) this.#board.restore(resume);
     this.done = this.#main();
   }
 
@@ -161,16 +135,27 @@ export class RunLoop {
       clock: this.#s.clock,
       guard: this.#guard,
       signal: this.#halted.signal,
-      plan: () => this.#plan,
-      outputs: this.#outputs,
-      states: () => new Map([...this.#records].map(([id, r]) => [id, r.state])),
+      plan: () => this.#board.plan,
+      outputs: this.#board.outputs,
+      states: () => new Map([...this.#board.records].map(([id, r]) => [id, r.state])),
       stopped: () => this.#stop !== undefined,
       emit: (type, data, stepId, impact) => this.#emit(type, data, stepId, impact),
-      adopt: (plan, conditions) => this.#adopt(plan, conditions),
-      settle: () => this.#settleNew(),
+      adopt: (plan, conditions) => {
+        const change = this.#board.adopt(
+          plan,
+          conditions,
+          (record, why) => record.controller?.abort(new Stop(why)),
+        );
+        this.#log.planVersion = plan.version;
+        return change;
+      },
+      settle: () => {
+        this.#board.settlePending();
+        this.#poke();
+      },
       unhandled: (stepId) => {
-        const record = this.#records.get(stepId);
-        if (record?.state === "failed") this.#skipDependents(record);
+        const record = this.#board.records.get(stepId);
+        if (record?.state === "failed") this.#board.skipDependents(record);
       },
       stop: (limit, reason) => this.#stopForLimit(limit, reason),
       report: (usage) => this.#report(usage),
@@ -187,56 +172,23 @@ export class RunLoop {
     });
   }
 
-  /** Takes over the folded state of an interrupted run: completed work is never redone. */
-  #restore(state: RunState): void {
-    for (const [id, record] of this.#records) {
-      record.attempts = state.attempts[id] ?? 0;
-      const final = state.states[id];
-      if (final === undefined) continue;
-      record.state = final;
-      if (final === "completed" || final === "skipped") {
-        if (final === "completed") {
-          this.#outputs.set(id, state.outputs[id]);
-          this.#conditionSteps[id] = { output: state.outputs[id] };
-        }
-        for (const next of record.dependents) next.waiting--;
-      }
-      if (final === "failed") {
-        this.#failures.push({
-          stepId: id,
-          error: "Failed before the run was resumed",
-          attempts: record.attempts,
-        });
-      }
-    }
-  }
-
   /** The state to checkpoint: exactly the fold of every event emitted so far. */
   #snapshot(): RunState {
-    const states: RunState["states"] = {};
-    const attempts: RunState["attempts"] = {};
-    for (const [id, record] of this.#records) {
-      if (record.attempts > 0) attempts[id] = record.attempts;
-      if (record.state === "completed" || record.state === "failed" || record.state === "skipped") {
-        states[id] = record.state;
-      }
-    }
     return {
       seq: this.#log.seq,
-      outputs: Object.fromEntries(this.#outputs),
-      states,
-      attempts,
+      outputs: Object.fromEntries(this.#board.outputs),
+      ...this.#board.snapshot(),
       usage: { ...this.#guard.usage },
       retries: this.#guard.retries,
       replans: this.#guard.replans,
-      planVersion: this.#plan.version,
+      planVersion: this.#board.plan.version,
       ...(this.#ended === undefined ? {} : { ended: this.#ended }),
     };
   }
 
   /** The plan version being run. */
   get plan(): Plan {
-    return this.#plan;
+    return this.#board.plan;
   }
 
   /** Every plan version so far, oldest first. */
@@ -316,13 +268,9 @@ export class RunLoop {
     }
   }
 
-  #setState(record: StepRecord, to: StepState): void {
-    record.state = transition(record.step.id, record.state, to);
-  }
-
   async #main(): Promise<RunResult> {
     const { clock } = this.#s;
-    const plan = this.#plan;
+    const plan = this.#board.plan;
     this.#startedAt = clock.now();
     if (this.#s.resume) {
       const completed = Object.keys(this.#s.resume.outputs).length;
@@ -331,12 +279,7 @@ export class RunLoop {
         completed,
         scheduler: this.#s.scheduler.name,
       });
-      for (const record of this.#records.values()) {
-        const blocked = record.step.dependsOn.find((d) => this.#records.get(d)!.state === "failed");
-        if (record.state === "pending" && blocked !== undefined) {
-          this.#skipDependents(this.#records.get(blocked)!);
-        }
-      }
+      this.#board.skipBlocked();
     } else {
       this.#emit("run.started", {
         goal: plan.goal,
@@ -359,9 +302,7 @@ export class RunLoop {
         });
       }
     }
-    for (const record of this.#records.values()) {
-      if (record.state === "pending" && record.waiting === 0) this.#settle(record);
-    }
+    this.#board.settlePending();
     const deadline = new AbortController();
     clock.sleep(Math.min(this.#s.limits.maxDurationMs, 2 ** 31 - 1), deadline.signal).then(
       () =>
@@ -376,9 +317,9 @@ export class RunLoop {
         this.#dirty = false;
         const started = this.#stop ? 0 : this.#schedule();
         const idle = this.#runningSteps.size === 0 && this.#timers === 0;
-        if (idle && started === 0 && this.#ready.length > 0 && !this.#stop) {
+        if (idle && started === 0 && this.#board.ready.length > 0 && !this.#stop) {
           const { scheduler } = this.#s;
-          const ready = this.#ready.map((r) => r.step);
+          const ready = this.#board.ready.map((r) => r.step);
           const wait = scheduler.retryAfterMs?.(
             ready,
             this.#view(this.#guard.limits.maxConcurrency),
@@ -393,12 +334,12 @@ export class RunLoop {
           } else {
             this.#stopForLimit(
               "scheduler",
-              `Scheduler "${scheduler.name}" started none of ${this.#ready.length} ready steps while nothing was running`,
+              `Scheduler "${scheduler.name}" started none of ${this.#board.ready.length} ready steps while nothing was running`,
             );
           }
         }
         const paused = this.#replanner.waiting && !this.#stop;
-        if (idle && !paused && (this.#ready.length === 0 || this.#stop)) break;
+        if (idle && !paused && (this.#board.ready.length === 0 || this.#stop)) break;
         const backlog = this.#log.schedule();
         if (backlog) await backlog;
         if (this.#dirty) continue;
@@ -410,52 +351,9 @@ export class RunLoop {
     return await this.#finish();
   }
 
-  /**
-   * A step whose dependencies are all done: skipped when every one of them was skipped or its
-   * condition is false, failed when its condition cannot be evaluated, otherwise ready.
-   */
-  #settle(record: StepRecord): void {
-    const { step } = record;
-    if (
-      step.dependsOn.length > 0 &&
-      step.dependsOn.every((d) => this.#records.get(d)!.state === "skipped")
-    ) {
-      return this.#skip(record, "all of its dependencies were skipped");
-    }
-    const condition = this.#conditions.get(step.id);
-    if (condition === undefined) return this.#makeReady(record);
-    let value: unknown;
-    try {
-      value = condition({ steps: this.#conditionSteps, context: this.#s.context });
-      if (typeof value !== "boolean") {
-        throw new TypeError(`The condition gave ${JSON.stringify(value)}, not true or false`);
-      }
-    } catch (error) {
-      const message = `Condition "${step.when}" failed: ${(error as Error).message}`;
-      return this.#fail(record, message, { durationMs: 0 }, true);
-    }
-    if (value) return this.#makeReady(record);
-    this.#skip(record, `condition is false: ${step.when}`);
-  }
-
-  /** Skips a step by design (not because of a failure) and settles its dependents. */
-  #skip(record: StepRecord, reason: string): void {
-    this.#setState(record, "skipped");
-    this.#emit("step.skipped", { reason }, record.step.id);
-    for (const next of record.dependents) {
-      if (--next.waiting === 0 && next.state === "pending") this.#settle(next);
-    }
-  }
-
-  #makeReady(record: StepRecord): void {
-    this.#setState(record, "ready");
-    this.#ready.push(record);
-    this.#emit("step.ready", {}, record.step.id, "progress");
-  }
-
   #view(slots: number): SchedulerView {
     return {
-      plan: this.#plan,
+      plan: this.#board.plan,
       running: this.#runningSteps.size,
       slots,
       runningSteps: [...this.#runningSteps],
@@ -468,11 +366,11 @@ export class RunLoop {
   /** Asks the scheduler and starts what it picks; returns how many started. */
   #schedule(): number {
     const { scheduler } = this.#s;
-    if (this.#ready.length === 0) return 0;
+    if (this.#board.ready.length === 0) return 0;
     const slots = this.#guard.limits.maxConcurrency - this.#runningSteps.size;
     if (slots <= 0) return 0;
-    const byId = new Map(this.#ready.map((r) => [r.step.id, r]));
-    const decisions = scheduler.select(this.#ready.map((r) => r.step), this.#view(slots));
+    const byId = new Map(this.#board.ready.map((r) => [r.step.id, r]));
+    const decisions = scheduler.select(this.#board.ready.map((r) => r.step), this.#view(slots));
     const started = new Set<StepRecord>();
     for (const decision of decisions) {
       if (started.size >= slots || this.#stop) break;
@@ -482,7 +380,7 @@ export class RunLoop {
       started.add(record);
       void this.#attempt(record, decision.reason);
     }
-    if (started.size > 0) this.#ready = this.#ready.filter((r) => !started.has(r));
+    if (started.size > 0) this.#board.ready = this.#board.ready.filter((r) => !started.has(r));
     return started.size;
   }
 
@@ -518,7 +416,7 @@ export class RunLoop {
   async #attempt(record: StepRecord, reason: string): Promise<void> {
     const { step } = record;
     const tool = this.#s.tools.get(step.tool)!;
-    this.#setState(record, "running");
+    this.#board.setState(record, "running");
     this.#runningSteps.add(step);
     this.#live.add(record);
     const controller = new AbortController();
@@ -538,7 +436,7 @@ export class RunLoop {
     const usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
     try {
       const input = resolveReferences(step.input, {
-        outputs: this.#outputs,
+        outputs: this.#board.outputs,
         context: this.#s.context,
       });
       const issue = checkSchema(tool.input, input, "input");
@@ -564,7 +462,13 @@ export class RunLoop {
         }
         output = await call;
       }
-      output = this.#checkOutput(tool, step, output);
+      output = checkStepOutput(tool, step, output, {
+        maxOutputBytes: this.#guard.limits.maxOutputBytes,
+        expect: step.expect === undefined
+          ? undefined
+          : this.#board.conditions.get(`expect:${step.id}`),
+        scope: { steps: this.#board.conditionSteps, context: this.#s.context },
+      });
     } catch (e) {
       error = e;
     }
@@ -575,9 +479,7 @@ export class RunLoop {
       // A replan took the step out while it ran: its result belongs to no version.
       this.#emit("step.cancelled", { reason: record.replaced, durationMs, usage }, step.id);
     } else if (error === undefined) {
-      this.#setState(record, "completed");
-      this.#outputs.set(step.id, output);
-      this.#conditionSteps[step.id] = { output };
+      this.#board.complete(record, output);
       this.#guard.progressed();
       this.#emit(
         "step.completed",
@@ -586,9 +488,7 @@ export class RunLoop {
         "progress",
       );
       if (step.checkpoint) this.#log.requestCheckpoint();
-      for (const next of record.dependents) {
-        if (--next.waiting === 0 && next.state === "pending") this.#settle(next);
-      }
+      this.#board.release(record);
     } else {
       await this.#failed(record, error, durationMs, usage);
     }
@@ -640,42 +540,6 @@ export class RunLoop {
   }
 
   /** Checks a tool's output: JSON, its size cap, the tool's output schema, the step's `expect:`. */
-  #checkOutput(tool: Tool, step: Step, output: unknown): unknown {
-    const json = output === undefined ? "null" : JSON.stringify(output);
-    if (json === undefined) {
-      throw new TypeError(`Tool "${tool.name}" returned a value that is not JSON`);
-    }
-    if (json.length > this.#guard.limits.maxOutputBytes) {
-      throw new RangeError(
-        `Tool "${tool.name}" returned ${json.length} bytes, more than maxOutputBytes (${this.#guard.limits.maxOutputBytes})`,
-      );
-    }
-    const value = JSON.parse(json);
-    if (tool.output) {
-      const issue = checkSchema(tool.output, value, "output");
-      if (issue) {
-        throw new UnexpectedResult(
-          `${issue.path}: ${issue.message} (output of tool "${tool.name}")`,
-        );
-      }
-    }
-    const expect = step.expect === undefined
-      ? undefined
-      : this.#conditions.get(`expect:${step.id}`);
-    if (expect !== undefined) {
-      let met: unknown;
-      try {
-        met = expect({ steps: this.#conditionSteps, context: this.#s.context, output: value });
-      } catch (error) {
-        throw new UnexpectedResult(`expect "${step.expect}" failed: ${(error as Error).message}`);
-      }
-      if (met !== true) {
-        throw new UnexpectedResult(`The output does not meet expect "${step.expect}"`);
-      }
-    }
-    return value;
-  }
-
   async #failed(
     record: StepRecord,
     error: unknown,
@@ -692,7 +556,7 @@ export class RunLoop {
     if (canRetry && !this.#trip(this.#guard.retry())) {
       const base = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (record.attempts - 1));
       const delayMs = Math.round(base / 2 + Math.random() * (base / 2));
-      this.#setState(record, "retrying");
+      this.#board.setState(record, "retrying");
       this.#emit(
         "step.retrying",
         { error: message, attempt: record.attempts, delayMs, durationMs, usage },
@@ -715,13 +579,13 @@ export class RunLoop {
       this.#live.delete(record);
       if (record.replaced !== undefined) return;
       if (!this.#stop) {
-        this.#makeReady(record);
+        this.#board.retry(record);
         return;
       }
     }
     const final = stopped ? `Stopped: ${this.#stop?.reason ?? error}` : message;
     const replan = !this.#stop && !stopped;
-    this.#fail(record, final, { durationMs, usage }, replan ? "replan" : false);
+    this.#board.fail(record, final, { durationMs, usage }, !replan);
     if (replan) {
       const kind = error instanceof UnexpectedResult
         ? "unexpected"
@@ -732,112 +596,16 @@ export class RunLoop {
     }
   }
 
-  /**
-   * Records a step's failure. `true` skips its pending dependents now; `"replan"` leaves them
-   * to the replanner, which skips them when no strategy answers.
-   */
-  #fail(
-    record: StepRecord,
-    error: string,
-    data: Record<string, unknown>,
-    cascade: boolean | "replan",
-  ): void {
-    this.#setState(record, "failed");
-    record.error = error;
-    const attempts = record.attempts;
-    this.#failures.push({ stepId: record.step.id, error, attempts });
-    this.#emit("step.failed", { error, attempts, ...data }, record.step.id, "error");
-    if (cascade === true) this.#skipDependents(record);
-  }
-
-  #skipDependents(failed: StepRecord): void {
-    const queue = [...failed.dependents];
-    while (queue.length > 0) {
-      const record = queue.shift()!;
-      if (record.state !== "pending") continue;
-      this.#setState(record, "skipped");
-      this.#emit(
-        "step.skipped",
-        { reason: `dependency "${failed.step.id}" failed` },
-        record.step.id,
-      );
-      queue.push(...record.dependents);
-    }
-  }
-
-  /**
-   * Replaces the running version with a validated next one: steps that live on keep their
-   * results (or go on running), replaced running steps are aborted, the rest start afresh.
-   */
-  #adopt(
-    plan: Plan,
-    conditions: ReadonlyMap<string, Condition>,
-  ): { kept: number; reset: string[]; cancelled: string[] } {
-    const old = this.#records;
-    const kept = survivingSteps(old, plan, (step) => {
-      try {
-        const input = resolveReferences(step.input, {
-          outputs: this.#outputs,
-          context: this.#s.context,
-        });
-        return `${step.tool}\u0000${canonicalJson(input)}`;
-      } catch {
-        return undefined;
-      }
-    });
-    const records = new Map<string, StepRecord>();
-    const reset: string[] = [];
-    const cancelled: string[] = [];
-    for (const step of plan.steps) {
-      const prev = old.get(step.id);
-      if (prev !== undefined && kept.has(step.id)) {
-        prev.step = step;
-        records.set(step.id, prev);
-      } else {
-        records.set(step.id, newRecord(step, prev?.attempts ?? 0));
-      }
-    }
-    const why = `Replaced by plan version ${plan.version}`;
-    for (const [id, prev] of old) {
-      if (records.get(id) === prev) continue;
-      if (prev.state === "completed" || prev.state === "failed" || prev.state === "skipped") {
-        reset.push(id);
-      }
-      if (prev.state === "running" || prev.state === "retrying") {
-        prev.replaced = why;
-        prev.controller?.abort(new Stop(why));
-        cancelled.push(id);
-      }
-      this.#outputs.delete(id);
-      delete this.#conditionSteps[id];
-    }
-    linkRecords(records);
-    this.#records = records;
-    this.#plan = plan;
-    this.#conditions = conditions;
-    this.#log.planVersion = plan.version;
-    this.#ready = [...records.values()].filter((r) => r.state === "ready");
-    return { kept: kept.size, reset, cancelled };
-  }
-
-  /** After a new version is recorded: settles its new steps whose dependencies are done. */
-  #settleNew(): void {
-    for (const record of this.#records.values()) {
-      if (record.state === "pending" && record.waiting === 0) this.#settle(record);
-    }
-    this.#poke();
-  }
-
   async #finish(): Promise<RunResult> {
-    const plan = this.#plan;
+    const plan = this.#board.plan;
     const steps: Record<string, StepState> = {};
     const outputs: Record<string, unknown> = {};
     const undone: string[] = [];
     let failed = false;
-    for (const [id, record] of this.#records) {
+    for (const [id, record] of this.#board.records) {
       steps[id] = record.state;
       if (record.state === "failed") failed = true;
-      if (record.state === "completed") outputs[id] = this.#outputs.get(id);
+      if (record.state === "completed") outputs[id] = this.#board.outputs.get(id);
       else undone.push(id);
     }
     // A step merged into an identical one by the optimizer reports that one's result.
@@ -867,11 +635,11 @@ export class RunLoop {
     return {
       runId: this.#s.runId,
       status,
-      output: plan.output === undefined ? undefined : this.#outputs.get(plan.output),
+      output: plan.output === undefined ? undefined : this.#board.outputs.get(plan.output),
       outputs,
       steps,
       undone,
-      failures: this.#failures,
+      failures: this.#board.failures,
       ...(this.#stop ? { reason: this.#stop.reason } : {}),
       ...(this.#stop?.limit ? { limit: this.#stop.limit } : {}),
       usage: { ...this.#guard.usage },
@@ -880,25 +648,6 @@ export class RunLoop {
       planVersion: plan.version,
       replans: this.#guard.replans,
     };
-  }
-}
-
-function newRecord(step: Step, attempts: number): StepRecord {
-  return { step, state: "pending", attempts, waiting: 0, dependents: [] };
-}
-
-/** Links each record to its dependents and counts the dependencies it waits for. */
-function linkRecords(records: ReadonlyMap<string, StepRecord>): void {
-  for (const record of records.values()) {
-    record.dependents = [];
-    record.waiting = 0;
-  }
-  for (const record of records.values()) {
-    for (const dep of record.step.dependsOn) {
-      const from = records.get(dep)!;
-      from.dependents.push(record);
-      if (from.state !== "completed" && from.state !== "skipped") record.waiting++;
-    }
   }
 }
 

@@ -1,10 +1,20 @@
 /**
- * The code of docs/plugins.md: a scheduler plugin and a tool, built from scratch, and a run
- * that uses both. Run it with `deno run examples/custom_plugins.ts`.
+ * The code of docs/plugins.md: a scheduler, a tool, a replan strategy and a planner, built
+ * from scratch, and a run that uses the scheduler and the tool. Run it with `deno run examples/custom_plugins.ts`.
  *
  * @module
  */
-import { createOrchestrator, defineTool, type Scheduler, type Step, type Tool } from "../mod.ts";
+import {
+  createOrchestrator,
+  defineTool,
+  type PlanInput,
+  type Planner,
+  planToInput,
+  type ReplanStrategy,
+  type Scheduler,
+  type Step,
+  type Tool,
+} from "../mod.ts";
 
 // --- A scheduler: shortest estimated job first --------------------------------------------------
 
@@ -59,6 +69,54 @@ export function wordCountTool(): Tool {
       return { counts, total: counts.reduce((a, b) => a + b, 0) };
     },
   });
+}
+
+// --- A replan strategy: substitute tools ------------------------------------------------------------
+
+/** Options of {@linkcode substituteStrategy}. */
+export interface SubstituteOptions {
+  /** For a tool that fails, the tool to use instead (it must accept the same input). */
+  readonly tools: Readonly<Record<string, string>>;
+}
+
+/** When a step's tool fails, runs the step again with a substitute tool; else does not apply. */
+export function substituteStrategy(options: SubstituteOptions): ReplanStrategy {
+  return {
+    name: "substitute",
+    kind: "replan",
+    replan(ctx) {
+      const step = ctx.plan.steps.find((s) => s.id === ctx.trigger.stepId);
+      const substitute = step && options.tools[step.tool];
+      if (step === undefined || substitute === undefined) return undefined;
+      const input = planToInput(ctx.plan);
+      return {
+        plan: {
+          ...input,
+          steps: input.steps.map((s) => s.id === step.id ? { ...s, tool: substitute } : s),
+        },
+        reason: `"${step.tool}" failed; "${substitute}" stands in for it`,
+      };
+    },
+  };
+}
+
+// --- A planner: plans from templates ---------------------------------------------------------------
+
+/** Plans a goal from the first template whose keyword the goal contains; no model needed. */
+export function templatePlanner(templates: Readonly<Record<string, PlanInput>>): Planner {
+  return {
+    name: "templates",
+    kind: "planner",
+    plan(request) {
+      if (request.replan) return undefined; // Templates cannot replan: other strategies may.
+      const keyword = Object.keys(templates).find((k) => request.goal.includes(k));
+      if (keyword === undefined) return undefined;
+      const plan = { ...templates[keyword]!, goal: request.goal };
+      const errors = request.validate(plan);
+      if (errors.length > 0) throw new Error(`Template "${keyword}" is invalid: ${errors[0]}`);
+      return plan;
+    },
+  };
 }
 
 // --- Using both -------------------------------------------------------------------------------------

@@ -388,3 +388,35 @@ Deno.test("when a step's fallbacks are used up and it fails again, the run stops
   assert.match(result.reason!, /Replanning "fetch" keeps failing: after 1 replan\(s\)/);
   assert.deepEqual(result.undone, ["fetch"]);
 });
+
+Deno.test("a replan policy in YAML is checked against the loaded strategies", async () => {
+  const { tools: list } = tools();
+  const plugins = [partialStrategy(), retryStrategy({ max: 1, backoffMs: 0 })];
+  assert.throws(
+    () =>
+      createOrchestrator({
+        tools: list,
+        plugins,
+        replan: "rules:\n  - { on: failure, use: [partial, teleport] }\n",
+      }),
+    /replan\.rules\[0\]\.use\[1\]: unknown replan strategy "teleport" \(loaded: partial, retry\)/,
+  );
+  assert.throws(
+    () =>
+      createOrchestrator({
+        tools: list,
+        plugins,
+        replan: { rules: [{ on: "boredom", use: "retry" }] } as never,
+      }),
+    /replan\.rules\[0\]\.on\[0\]: unknown trigger "boredom"/,
+  );
+  const baton = createOrchestrator({
+    tools: list,
+    plugins,
+    replan: "rules:\n  - { on: failure, use: retry, max: 1 }\nwhenExhausted: stop\n",
+  });
+  const result = await baton.run({ goal: "g", steps: [{ id: "bad", tool: "broken" }] }).result;
+  assert.equal(result.status, "stopped");
+  assert.match(result.reason!, /used 1 times, its maximum/);
+  assert.equal(result.planVersion, 2, "retry made one version before the rule ran out");
+});

@@ -52,3 +52,38 @@ Deno.test("the guide's tool reports progress and its input is checked", async ()
     /texts\[0\]: Expected string/,
   );
 });
+
+Deno.test("the guide's replan strategy and planner: a template plan, a substitute tool", async () => {
+  const { substituteStrategy, templatePlanner } = await import(
+    "../../examples/custom_plugins.ts"
+  );
+  const { defineTool } = await import("../../mod.ts");
+  const down = defineTool({
+    name: "count.remote",
+    description: "A remote counter that is down",
+    input: { type: "object", required: ["texts"], properties: { texts: { type: "array" } } },
+    run: () => {
+      throw new Error("remote counter is down");
+    },
+  });
+  const baton = createOrchestrator({
+    tools: [wordCountTool(), down],
+    plugins: [
+      templatePlanner({
+        count: {
+          goal: "template",
+          steps: [{ id: "n", tool: "count.remote", input: { texts: ["one two"] } }],
+        },
+      }),
+      substituteStrategy({ tools: { "count.remote": "text.wordcount" } }),
+    ],
+  });
+  const run = await baton.runGoal("count the words");
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.deepEqual(result.output, { counts: [2], total: 2 });
+  const [replan] = await baton.history(run.id).replans();
+  assert.equal(replan!.strategy, "substitute");
+  assert.match(replan!.reason, /"text.wordcount" stands in for it/);
+  await assert.rejects(baton.runGoal("something else"), /offered no valid plan/);
+});

@@ -1,0 +1,295 @@
+// Where each step of the running plan version is, and what becomes ready when one finishes.
+import { canonicalJson } from "./canonical_json.ts";
+import type { Condition } from "./conditions.ts";
+import type { EventImpact, RunEventType } from "./events.ts";
+import type { Plan, Step } from "./plan.ts";
+import { survivingSteps } from "./plan_merge.ts";
+import { resolveReferences } from "./references.ts";
+import type { StepFailure } from "./run_result.ts";
+import type { RunState } from "./run_state.ts";
+import { type StepState, transition } from "./step_state.ts";
+
+/** A step of the version being run, and where it is. */
+export interface StepRecord {
+  step: Step;
+  state: StepState;
+  attempts: number;
+  /** Dependencies not yet completed or skipped. */
+  waiting: number;
+  dependents: StepRecord[];
+  error?: string;
+  /** The tool and canonical resolved input of the last attempt. */
+  key?: string;
+  /** Aborts the running attempt or its retry back-off. */
+  controller?: AbortController;
+  /** Set when a replan took this step out of the plan or redefined it. */
+  replaced?: string;
+}
+
+type Emit = (
+  type: RunEventType,
+  data: Record<string, unknown>,
+  stepId?: string,
+  impact?: EventImpact,
+) => void;
+
+/**
+ * The steps of the running plan version: their states (with legal transitions enforced), the
+ * outputs of completed ones, the queue of ready ones, and the failures. It settles a step when
+ * its dependencies are done (ready, or skipped by a false condition or skipped dependencies),
+ * skips what depends on a failure, and switches to a new version keeping what lives on. It runs
+ * nothing: the run loop starts the ready steps.
+ */
+export class StepBoard {
+  /** The plan version being run. */
+  plan: Plan;
+  /** Compiled `when:` and `expect:` conditions (`expect:ID`). */
+  conditions: ReadonlyMap<string, Condition>;
+  records = new Map<string, StepRecord>();
+  /** Ready steps, in the order they became ready. */
+  ready: StepRecord[] = [];
+  /** Outputs of completed steps. */
+  readonly outputs = new Map<string, unknown>();
+  /** `steps` as conditions see it: completed steps' outputs. */
+  conditionSteps: Record<string, { output: unknown }> = {};
+  /** Every failure of the run, earlier versions' included. */
+  readonly failures: StepFailure[] = [];
+  readonly #context: Readonly<Record<string, unknown>>;
+  readonly #emit: Emit;
+
+  constructor(
+    plan: Plan,
+    conditions: ReadonlyMap<string, Condition>,
+    context: Readonly<Record<string, unknown>>,
+    emit: Emit,
+  ) {
+    this.plan = plan;
+    this.conditions = conditions;
+    this.#context = context;
+    this.#emit = emit;
+    for (const step of plan.steps) this.records.set(step.id, newRecord(step, 0));
+    linkRecords(this.records);
+  }
+
+  setState(record: StepRecord, to: StepState): void {
+    record.state = transition(record.step.id, record.state, to);
+  }
+
+  /** Takes over the folded state of an interrupted run: completed work is never redone. */
+  restore(state: RunState): void {
+    for (const [id, record] of this.records) {
+      record.attempts = state.attempts[id] ?? 0;
+      const final = state.states[id];
+      if (final === undefined) continue;
+      record.state = final;
+      if (final === "completed" || final === "skipped") {
+        if (final === "completed") {
+          this.outputs.set(id, state.outputs[id]);
+          this.conditionSteps[id] = { output: state.outputs[id] };
+        }
+        for (const next of record.dependents) next.waiting--;
+      }
+      if (final === "failed") {
+        this.failures.push({
+          stepId: id,
+          error: "Failed before the run was resumed",
+          attempts: record.attempts,
+        });
+      }
+    }
+  }
+
+  /** After a resume: steps that wait on a failure are skipped, as they would have been. */
+  skipBlocked(): void {
+    for (const record of this.records.values()) {
+      const blocked = record.step.dependsOn.find((d) => this.records.get(d)!.state === "failed");
+      if (record.state === "pending" && blocked !== undefined) {
+        this.skipDependents(this.records.get(blocked)!);
+      }
+    }
+  }
+
+  /** Settles every pending step whose dependencies are done. */
+  settlePending(): void {
+    for (const record of this.records.values()) {
+      if (record.state === "pending" && record.waiting === 0) this.settle(record);
+    }
+  }
+
+  /**
+   * A step whose dependencies are all done: skipped when every one of them was skipped or its
+   * condition is false, failed when its condition cannot be evaluated, otherwise ready.
+   */
+  settle(record: StepRecord): void {
+    const { step } = record;
+    if (
+      step.dependsOn.length > 0 &&
+      step.dependsOn.every((d) => this.records.get(d)!.state === "skipped")
+    ) {
+      return this.#skip(record, "all of its dependencies were skipped");
+    }
+    const condition = this.conditions.get(step.id);
+    if (condition === undefined) return this.#makeReady(record);
+    let value: unknown;
+    try {
+      value = condition({ steps: this.conditionSteps, context: this.#context });
+      if (typeof value !== "boolean") {
+        throw new TypeError(`The condition gave ${JSON.stringify(value)}, not true or false`);
+      }
+    } catch (error) {
+      const message = `Condition "${step.when}" failed: ${(error as Error).message}`;
+      return this.fail(record, message, { durationMs: 0 }, true);
+    }
+    if (value) return this.#makeReady(record);
+    this.#skip(record, `condition is false: ${step.when}`);
+  }
+
+  /** A step completed with `output`: its dependents may become ready. */
+  complete(record: StepRecord, output: unknown): void {
+    this.setState(record, "completed");
+    this.outputs.set(record.step.id, output);
+    this.conditionSteps[record.step.id] = { output };
+  }
+
+  /** After a completion's event is recorded: settles the dependents it released. */
+  release(record: StepRecord): void {
+    for (const next of record.dependents) {
+      if (--next.waiting === 0 && next.state === "pending") this.settle(next);
+    }
+  }
+
+  /** A step waiting to retry is ready again. */
+  retry(record: StepRecord): void {
+    this.#makeReady(record);
+  }
+
+  /** Skips a step by design (not because of a failure) and settles its dependents. */
+  #skip(record: StepRecord, reason: string): void {
+    this.setState(record, "skipped");
+    this.#emit("step.skipped", { reason }, record.step.id);
+    this.release(record);
+  }
+
+  #makeReady(record: StepRecord): void {
+    this.setState(record, "ready");
+    this.ready.push(record);
+    this.#emit("step.ready", {}, record.step.id, "progress");
+  }
+
+  /**
+   * Records a step's failure. `true` skips its pending dependents now; `false` leaves them (to a
+   * replan, which skips them when no strategy answers).
+   */
+  fail(record: StepRecord, error: string, data: Record<string, unknown>, cascade: boolean): void {
+    this.setState(record, "failed");
+    record.error = error;
+    const attempts = record.attempts;
+    this.failures.push({ stepId: record.step.id, error, attempts });
+    this.#emit("step.failed", { error, attempts, ...data }, record.step.id, "error");
+    if (cascade) this.skipDependents(record);
+  }
+
+  /** Skips every pending step that depends, directly or not, on a failed one. */
+  skipDependents(failed: StepRecord): void {
+    const queue = [...failed.dependents];
+    while (queue.length > 0) {
+      const record = queue.shift()!;
+      if (record.state !== "pending") continue;
+      this.setState(record, "skipped");
+      this.#emit(
+        "step.skipped",
+        { reason: `dependency "${failed.step.id}" failed` },
+        record.step.id,
+      );
+      queue.push(...record.dependents);
+    }
+  }
+
+  /**
+   * Switches to a validated next version: steps that live on keep their results (or go on
+   * running); running steps that were replaced are handed to `abort`; the rest start afresh
+   * (call `settlePending()` once the switch is recorded).
+   */
+  adopt(
+    plan: Plan,
+    conditions: ReadonlyMap<string, Condition>,
+    abort: (record: StepRecord, why: string) => void,
+  ): { kept: number; reset: string[]; cancelled: string[] } {
+    const old = this.records;
+    const kept = survivingSteps(old, plan, (step) => {
+      try {
+        const input = resolveReferences(step.input, {
+          outputs: this.outputs,
+          context: this.#context,
+        });
+        return `${step.tool}\u0000${canonicalJson(input)}`;
+      } catch {
+        return undefined;
+      }
+    });
+    const records = new Map<string, StepRecord>();
+    const reset: string[] = [];
+    const cancelled: string[] = [];
+    for (const step of plan.steps) {
+      const prev = old.get(step.id);
+      if (prev !== undefined && kept.has(step.id)) {
+        prev.step = step;
+        records.set(step.id, prev);
+      } else {
+        records.set(step.id, newRecord(step, prev?.attempts ?? 0));
+      }
+    }
+    const why = `Replaced by plan version ${plan.version}`;
+    for (const [id, prev] of old) {
+      if (records.get(id) === prev) continue;
+      if (prev.state === "completed" || prev.state === "failed" || prev.state === "skipped") {
+        reset.push(id);
+      }
+      if (prev.state === "running" || prev.state === "retrying") {
+        prev.replaced = why;
+        abort(prev, why);
+        cancelled.push(id);
+      }
+      this.outputs.delete(id);
+      delete this.conditionSteps[id];
+    }
+    linkRecords(records);
+    this.records = records;
+    this.plan = plan;
+    this.conditions = conditions;
+    this.ready = [...records.values()].filter((r) => r.state === "ready");
+    return { kept: kept.size, reset, cancelled };
+  }
+
+  /** The steps' final states and attempts, as a checkpoint holds them. */
+  snapshot(): Pick<RunState, "states" | "attempts"> {
+    const states: RunState["states"] = {};
+    const attempts: RunState["attempts"] = {};
+    for (const [id, record] of this.records) {
+      if (record.attempts > 0) attempts[id] = record.attempts;
+      if (record.state === "completed" || record.state === "failed" || record.state === "skipped") {
+        states[id] = record.state;
+      }
+    }
+    return { states, attempts };
+  }
+}
+
+function newRecord(step: Step, attempts: number): StepRecord {
+  return { step, state: "pending", attempts, waiting: 0, dependents: [] };
+}
+
+/** Links each record to its dependents and counts the dependencies it waits for. */
+function linkRecords(records: ReadonlyMap<string, StepRecord>): void {
+  for (const record of records.values()) {
+    record.dependents = [];
+    record.waiting = 0;
+  }
+  for (const record of records.values()) {
+    for (const dep of record.step.dependsOn) {
+      const from = records.get(dep)!;
+      from.dependents.push(record);
+      if (from.state !== "completed" && from.state !== "skipped") record.waiting++;
+    }
+  }
+}
