@@ -55,6 +55,11 @@ let t = performance.now();
 let bytes = Number(await run()) || 0;
 const peak = await peakRssMb();
 if (runs <= 1) times.push(performance.now() - t);
+// Small workloads warm up longer, so every engine is measured with its code optimized.
+const warmups = runs > 1
+  ? Math.min(20, Math.max(1, Math.floor(20_000 / workload.steps.length)))
+  : 0;
+for (let i = 1; i < warmups; i++) await run();
 for (let i = 0; i < runs && runs > 1; i++) {
   t = performance.now();
   bytes = Number(await run()) || 0;
