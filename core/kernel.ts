@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from "./clock.ts";
 import type { Condition } from "./conditions.ts";
 import { BatonError, PluginError } from "./errors.ts";
-import { choosePlan } from "./choose_plan.ts";
+import { planGoal } from "./plan_goal.ts";
 import { guardInput } from "./input_guard.ts";
 import { emptyRunState, foldRunEvents, type RunState } from "./run_state.ts";
 import type { RunEvent } from "./events.ts";
@@ -247,73 +247,23 @@ export function createKernel(options: KernelOptions): Orchestrator {
     );
   }
 
-  /** Asks the planner for the first version of a plan for a goal. */
-  async function planGoal(goal: string, runOptions: RunOptions) {
+  async function planFor(goal: string, runOptions: RunOptions) {
     if (planner === undefined) {
       throw new PluginError("No planner plugin is loaded to plan a goal", { plugin: "planner" });
     }
-    if (typeof goal !== "string" || goal.trim() === "") {
-      throw new TypeError("A goal must be a non-empty string");
-    }
     const context = runOptions.context ?? {};
     guardInput(context, options.caps ?? {}, "context");
-    const usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
-    const errors: string[] = [];
-    const valid: { plan: Plan; compiled: Map<string, Condition> }[] = [];
-    const check = (candidate: unknown) => {
-      try {
-        valid.push(prepare(candidate));
-        return [];
-      } catch (error) {
-        const path = (error as { path?: string }).path;
-        return [path ? `${path}: ${(error as Error).message}` : (error as Error).message];
-      }
-    };
-    const proposed = await planner.plan({
-      goal,
-      tools: [...tools.values()].map((t) => ({
-        name: t.name,
-        description: t.description,
-        input: t.input,
-      })),
+    return await planGoal(goal, {
+      planner,
+      tools,
       context,
-      signal: AbortSignal.timeout(
-        resolveLimits({ ...baseLimits, ...runOptions.limits }).maxDurationMs,
-      ),
-      validate: (candidate) => {
-        try {
-          prepare(candidate);
-          return [];
-        } catch (error) {
-          const path = (error as { path?: string }).path;
-          return [path ? `${path}: ${(error as Error).message}` : (error as Error).message];
-        }
-      },
-      report: (u) => {
-        usage.tokens += u.tokens ?? 0;
-        usage.apiCalls += u.apiCalls ?? 0;
-        usage.costUsd += u.costUsd ?? 0;
-      },
+      maxDurationMs: resolveLimits({ ...baseLimits, ...runOptions.limits }).maxDurationMs,
+      prepare,
     });
-    const candidates = proposed === undefined
-      ? []
-      : Array.isArray(proposed)
-      ? proposed
-      : [proposed];
-    for (const candidate of candidates) errors.push(...check(candidate));
-    if (valid.length === 0) {
-      throw new BatonError(
-        `Planner "${planner.name}" offered no valid plan for the goal${
-          errors.length ? `: ${errors.join("; ")}` : ""
-        }`,
-      );
-    }
-    const chosen = choosePlan(valid.map((v) => v.plan), tools);
-    return { ...valid.find((v) => v.plan === chosen)!, usage };
   }
 
   async function runGoal(goal: string, runOptions: RunOptions = {}): Promise<RunHandle> {
-    const { plan, compiled, usage } = await planGoal(goal, runOptions);
+    const { plan, compiled, usage } = await planFor(goal, runOptions);
     const context = runOptions.context ?? {};
     const limits = resolveLimits({ ...baseLimits, ...runOptions.limits });
     const runId = runOptions.runId ?? crypto.randomUUID();
@@ -471,7 +421,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
   return {
     tools,
     run,
-    plan: async (goal, runOptions = {}) => (await planGoal(goal, runOptions)).plan,
+    plan: async (goal, runOptions = {}) => (await planFor(goal, runOptions)).plan,
     runGoal,
     history: (runId) => new RunHistory(store, runId),
     resume,

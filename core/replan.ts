@@ -1,9 +1,9 @@
 import type { Clock } from "./clock.ts";
-import { BatonError } from "./errors.ts";
 import type { Plan, PlanInput } from "./plan.ts";
 import type { ReplanBrief, ReplanTrigger, TriggerKind } from "./planner.ts";
 import type { StepState } from "./step_state.ts";
 import { planToInput } from "./optimize_plan.ts";
+import { candidatesOf, errorText } from "./_planning.ts";
 
 export type { ReplanTrigger, TriggerKind };
 
@@ -295,7 +295,7 @@ export class ReplanEngine {
           askPlanner: (scope, keep) => host.ask(brief(trigger, scope, keep, host)),
         });
       } catch (error) {
-        const message = (error as Error)?.message ?? String(error);
+        const message = errorText(error);
         host.rejected(name, message);
         errors.push(`${name}: ${message}`);
         rejected++;
@@ -303,12 +303,12 @@ export class ReplanEngine {
       }
       if (proposal === undefined) continue;
       const valid: Plan[] = [];
-      const candidates = Array.isArray(proposal.plan) ? proposal.plan : [proposal.plan];
-      for (const candidate of candidates as PlanInput[]) {
+      const candidates = candidatesOf<PlanInput>(proposal.plan);
+      for (const candidate of candidates) {
         try {
           valid.push(host.validate(candidate));
         } catch (error) {
-          const message = describe(error);
+          const message = errorText(error);
           host.rejected(name, message);
           errors.push(`${name}: ${message}`);
           rejected++;
@@ -347,14 +347,6 @@ export class ReplanEngine {
       rejected,
     };
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof BatonError && "path" in error) {
-    const path = (error as BatonError & { path: string }).path;
-    return path ? `${path}: ${error.message}` : error.message;
-  }
-  return (error as Error)?.message ?? String(error);
 }
 
 function brief(

@@ -11,6 +11,7 @@ import type { Plan, PlanInput } from "./plan.ts";
 import { diffPlans, type PlanVersion } from "./plan_diff.ts";
 import { planDelta } from "./_plan_delta.ts";
 import { carryCompletedSteps } from "./plan_merge.ts";
+import { candidatesOf, errorText, toolSummaries } from "./_planning.ts";
 import type { Planner, ReplanBrief, ReplanTrigger } from "./planner.ts";
 import type { ReplanEngine, ReplanHost, ReplanOutcome } from "./replan.ts";
 import type { StepState } from "./step_state.ts";
@@ -244,10 +245,12 @@ export class RunReplanner {
         candidates: 1,
       };
     } catch (error) {
-      const message = (error as Error)?.message ?? String(error);
-      const path = (error as { path?: string }).path;
-      host.rejected(trigger.kind, path ? `${path}: ${message}` : message);
-      return { kind: "exhausted", reason: `The given plan is invalid: ${message}`, rejected: 1 };
+      host.rejected(trigger.kind, errorText(error));
+      return {
+        kind: "exhausted",
+        reason: `The given plan is invalid: ${errorText(error)}`,
+        rejected: 1,
+      };
     }
   }
 
@@ -339,11 +342,7 @@ export class RunReplanner {
         if (planner === undefined) return undefined;
         const result = await planner.plan({
           goal: plan.goal,
-          tools: [...site.tools.values()].map((t) => ({
-            name: t.name,
-            description: t.description,
-            input: t.input,
-          })),
+          tools: toolSummaries(site.tools),
           context: site.context,
           replan: brief,
           signal: site.signal,
@@ -352,9 +351,7 @@ export class RunReplanner {
               validate(candidate as PlanInput);
               return [];
             } catch (error) {
-              const path = (error as { path?: string }).path;
-              const message = (error as Error)?.message ?? String(error);
-              return [path ? `${path}: ${message}` : message];
+              return [errorText(error)];
             }
           },
           report: (u) => {
@@ -364,8 +361,7 @@ export class RunReplanner {
             site.report(u);
           },
         });
-        if (result === undefined) return undefined;
-        return Array.isArray(result) ? result : [result as PlanInput];
+        return result === undefined ? undefined : candidatesOf(result);
       },
     };
   }
