@@ -22,15 +22,29 @@ import { filterEvents, foldRecord } from "./_store_util.ts";
  * assert.equal((await store.read(run.id, { types: ["step.completed"] })).length, 1);
  * ```
  */
+/** One run's events: parsed ones, and batches still held as JSON text. */
+interface Log {
+  readonly events: RunEvent[];
+  batches: string[];
+  /** Events stored, parsed or not. */
+  count: number;
+}
+
 export function memoryStore(): HistoryStore {
-  const logs = new Map<string, RunEvent[]>();
-  const checkpoints = new Map<string, Checkpoint>();
+  const logs = new Map<string, Log>();
+  // Checkpoints are kept as JSON text: a copy nothing outside can change.
+  const checkpoints = new Map<string, string>();
+  const parsed = (log: Log): RunEvent[] => {
+    for (const batch of log.batches) log.events.push(...JSON.parse(batch) as RunEvent[]);
+    log.batches = [];
+    return log.events;
+  };
   return {
     name: "memory",
     kind: "store",
     append(runId, events) {
-      const log = logs.get(runId) ?? [];
-      let last = log.length;
+      const log = logs.get(runId) ?? { events: [], batches: [], count: 0 };
+      let last = log.count;
       for (const event of events) {
         if (event.runId !== runId || event.seq !== last + 1) {
           return Promise.reject(
@@ -41,26 +55,28 @@ export function memoryStore(): HistoryStore {
         }
         last++;
       }
-      const copies = JSON.parse(JSON.stringify(events)) as RunEvent[];
-      for (const e of copies) log.push(e);
+      // Stored as JSON text, parsed when read: a copy nothing outside can change, made once.
+      log.batches.push(JSON.stringify(events));
+      log.count = last;
       logs.set(runId, log);
       return Promise.resolve();
     },
     read(runId, query: EventQuery = {}) {
-      return Promise.resolve(filterEvents(logs.get(runId) ?? [], query));
+      const log = logs.get(runId);
+      return Promise.resolve(filterEvents(log === undefined ? [] : parsed(log), query));
     },
     runs() {
       const out: RunRecord[] = [];
-      for (const [runId, log] of logs) out.push(foldRecord(runId, log));
+      for (const [runId, log] of logs) out.push(foldRecord(runId, parsed(log)));
       return Promise.resolve(out);
     },
     saveCheckpoint(runId, checkpoint) {
-      checkpoints.set(runId, JSON.parse(JSON.stringify(checkpoint)));
+      checkpoints.set(runId, JSON.stringify(checkpoint));
       return Promise.resolve();
     },
     loadCheckpoint(runId) {
       const found = checkpoints.get(runId);
-      return Promise.resolve(found === undefined ? undefined : structuredClone(found));
+      return Promise.resolve(found === undefined ? undefined : JSON.parse(found) as Checkpoint);
     },
   };
 }
