@@ -14,3 +14,18 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
   );
 }
+
+/** Whether two lists hold the same items in the same order. */
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether two lists of distinct items hold the same items, in any order. */
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  if (sameList(a, b)) return true;
+  const set = new Set(a);
+  return b.every((x) => set.has(x));
+}

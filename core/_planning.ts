@@ -23,3 +23,13 @@ export function candidatesOf<T>(proposed: T | readonly T[] | undefined): readonl
   if (proposed === undefined) return [];
   return Array.isArray(proposed) ? proposed : [proposed as T];
 }
+
+/** Runs a validation and returns its error as a list: empty when it passed. */
+export function errorsOf(validate: () => unknown): string[] {
+  try {
+    validate();
+    return [];
+  } catch (error) {
+    return [errorText(error)];
+  }
+}

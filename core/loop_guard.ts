@@ -1,6 +1,7 @@
 // The limits and loop detection of one run: what is spent, and whether a limit trips.
 import type { Limits } from "./limits.ts";
 import type { Tool, Usage } from "./tool.ts";
+import { addUsage } from "./_usage.ts";
 
 /** A tripped limit: its name, and why, in words a person understands. */
 export interface Trip {
@@ -162,10 +163,7 @@ export class LoopGuard {
   /** Resources a step reported. */
   report(usage: Usage): Trip | undefined {
     const limits = this.#limits;
-    const u = this.usage;
-    u.tokens += usage.tokens ?? 0;
-    u.apiCalls += usage.apiCalls ?? 0;
-    u.costUsd += usage.costUsd ?? 0;
+    const u = addUsage(this.usage, usage);
     if (u.tokens > limits.maxTokens) {
       return {
         limit: "maxTokens",

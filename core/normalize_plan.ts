@@ -1,10 +1,11 @@
 import { CycleError, PlanError } from "./errors.ts";
-import { analyzePlanGraph, type PlanGraph } from "./graph.ts";
+import { analyzePlanGraph } from "./graph.ts";
 import { guardInput, type InputCaps } from "./input_guard.ts";
 import { checkSchema } from "./json_schema.ts";
 import type { Plan, PlanInput, Step } from "./plan.ts";
 import { findReferences } from "./references.ts";
-import { jsonEqual } from "./_json_equal.ts";
+import { cloneJson, freezeStep } from "./_frozen_json.ts";
+import { sameGraph, sameStep } from "./_step_reuse.ts";
 import type { Tool } from "./tool.ts";
 import type { Condition, ConditionLanguage } from "./conditions.ts";
 
@@ -86,14 +87,6 @@ function num(value: unknown, path: string, rule: { min?: number; integer?: boole
   }
   if (rule.min !== undefined && value < rule.min) {
     throw new PlanError(`Must be at least ${rule.min}, got ${value}`, { path });
-  }
-  return value;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
 }
@@ -354,72 +347,6 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     order: graph.order,
     parent: options.parent && Object.freeze({ ...options.parent }),
   });
-}
-
-/** The analysis of `previous` when `steps` form the same graph: ids, dependencies, estimates. */
-function sameGraph(previous: Plan | undefined, steps: readonly Step[]): PlanGraph | undefined {
-  if (previous === undefined || previous.steps.length !== steps.length) return undefined;
-  for (let i = 0; i < steps.length; i++) {
-    const a = previous.steps[i]!;
-    const b = steps[i]!;
-    if (
-      a !== b && (a.id !== b.id || a.estimateMs !== b.estimateMs || a.priority !== b.priority ||
-        !sameList(a.dependsOn, b.dependsOn))
-    ) return undefined;
-  }
-  return {
-    order: previous.order as string[],
-    levels: previous.levels as string[][],
-    criticalPath: previous.criticalPath as string[],
-    makespanMs: previous.estimatedDurationMs,
-    slackMs: previous.slackMs as Record<string, number>,
-  };
-}
-
-/** Whether an already validated step has exactly these (normalized) fields. */
-function sameStep(
-  previous: Step,
-  tool: string,
-  input: Obj,
-  fields: Omit<Step, "id" | "tool" | "input" | "reads">,
-): boolean {
-  const p = previous;
-  const f = fields;
-  return p.tool === tool && p.when === f.when && p.expect === f.expect &&
-    p.priority === f.priority && p.timeoutMs === f.timeoutMs && p.estimateMs === f.estimateMs &&
-    p.checkpoint === f.checkpoint && p.title === f.title &&
-    p.retry.max === f.retry.max && p.retry.backoffMs === f.retry.backoffMs &&
-    p.retry.maxBackoffMs === f.retry.maxBackoffMs &&
-    sameList(p.dependsOn, f.dependsOn) && sameList(p.fallback, f.fallback) &&
-    (p.input === input || jsonEqual(p.input, input));
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Freezes a new step and everything in it. */
-function freezeStep(step: Step): Step {
-  deepFreeze(step.input);
-  Object.freeze(step.dependsOn);
-  Object.freeze(step.retry);
-  Object.freeze(step.reads);
-  Object.freeze(step.fallback);
-  return Object.freeze(step);
-}
-
-/** A copy of a plain JSON value (already checked by the input guard). */
-function cloneJson<T>(value: T): T {
-  if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map(cloneJson) as T;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) out[key] = cloneJson(v);
-  }
-  return out as T;
 }
 
 /** Compiles a condition expression, or throws a plan error at `path`. */

@@ -1,4 +1,4 @@
-import { jsonEqual as same } from "./_json_equal.ts";
+import { jsonEqual as same, sameSet } from "./_json_equal.ts";
 import type { Plan, Step } from "./plan.ts";
 
 /** A plan version as history keeps it: its steps, without the derived analysis. */
@@ -90,11 +90,4 @@ export function diffPlans(
     goalChanged: from.goal !== to.goal,
     outputChanged: from.output !== to.output,
   };
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  if (a.every((x, i) => x === b[i])) return true;
-  const set = new Set(a);
-  return b.every((x) => set.has(x));
 }

@@ -1,6 +1,7 @@
 // The first version of a plan, from a goal: ask the planner, validate, choose.
-import { candidatesOf, errorText, toolSummaries } from "./_planning.ts";
+import { candidatesOf, errorsOf, errorText, toolSummaries } from "./_planning.ts";
 import { choosePlan } from "./choose_plan.ts";
+import { addUsage, noUsage } from "./_usage.ts";
 import type { Condition } from "./conditions.ts";
 import { BatonError } from "./errors.ts";
 import type { Plan } from "./plan.ts";
@@ -34,25 +35,14 @@ export async function planGoal(
     throw new TypeError("A goal must be a non-empty string");
   }
   const { planner, prepare } = options;
-  const usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
+  const usage = noUsage();
   const proposed = await planner.plan({
     goal,
     tools: toolSummaries(options.tools),
     context: options.context,
     signal: AbortSignal.timeout(Math.min(options.maxDurationMs, 2 ** 31 - 1)),
-    validate: (candidate) => {
-      try {
-        prepare(candidate);
-        return [];
-      } catch (error) {
-        return [errorText(error)];
-      }
-    },
-    report: (u) => {
-      usage.tokens += u.tokens ?? 0;
-      usage.apiCalls += u.apiCalls ?? 0;
-      usage.costUsd += u.costUsd ?? 0;
-    },
+    validate: (candidate) => errorsOf(() => prepare(candidate)),
+    report: (u) => addUsage(usage, u),
   });
   const errors: string[] = [];
   const valid: { plan: Plan; compiled: Map<string, Condition> }[] = [];

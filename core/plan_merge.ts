@@ -1,4 +1,4 @@
-import { jsonEqual } from "./_json_equal.ts";
+import { jsonEqual, sameSet } from "./_json_equal.ts";
 import type { Plan, PlanInput, Step, StepInput } from "./plan.ts";
 import { planToInput } from "./optimize_plan.ts";
 import type { StepState } from "./step_state.ts";
@@ -96,8 +96,7 @@ export function survivingSteps(
       const p = prev.step;
       if (
         jsonEqual(p.input, step.input) && p.when === step.when && p.expect === step.expect &&
-        p.dependsOn.length === step.dependsOn.length &&
-        p.dependsOn.every((d) => step.dependsOn.includes(d))
+        sameSet(p.dependsOn, step.dependsOn)
       ) kept.add(id);
     }
   }

@@ -3,6 +3,8 @@ import type { Clock } from "./clock.ts";
 import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
 import { EventLog } from "./event_log.ts";
 import { callTool } from "./call_tool.ts";
+import { addUsage, noUsage } from "./_usage.ts";
+import { backoffDelay } from "./_backoff.ts";
 import { checkStepOutput, UnexpectedResult } from "./check_output.ts";
 import { checkSchema } from "./json_schema.ts";
 import type { Limits } from "./limits.ts";
@@ -433,7 +435,7 @@ export class RunLoop {
     let output: unknown;
     let error: unknown;
     let cached = false;
-    const usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
+    const usage = noUsage();
     try {
       const input = resolveReferences(step.input, {
         outputs: this.#board.outputs,
@@ -504,9 +506,7 @@ export class RunLoop {
     controller: AbortController,
   ): Promise<unknown> {
     const report = (u: Usage) => {
-      usage.tokens += u.tokens ?? 0;
-      usage.apiCalls += u.apiCalls ?? 0;
-      usage.costUsd += u.costUsd ?? 0;
+      addUsage(usage, u);
       this.#report(u);
     };
     // A step started just as the run's deadline passed is aborted at once.
@@ -539,7 +539,7 @@ export class RunLoop {
     }
   }
 
-  /** Checks a tool's output: JSON, its size cap, the tool's output schema, the step's `expect:`. */
+  /** A failed attempt: retried with back-off, or the step fails and may trigger a replan. */
   async #failed(
     record: StepRecord,
     error: unknown,
@@ -554,8 +554,7 @@ export class RunLoop {
       !(error instanceof UnexpectedResult) && record.attempts <= retry.max;
     // A retry counts against the run's retries; when they are used up the step fails below.
     if (canRetry && !this.#trip(this.#guard.retry())) {
-      const base = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (record.attempts - 1));
-      const delayMs = Math.round(base / 2 + Math.random() * (base / 2));
+      const delayMs = backoffDelay(retry.backoffMs, record.attempts, retry.maxBackoffMs);
       this.#board.setState(record, "retrying");
       this.#emit(
         "step.retrying",

@@ -11,7 +11,8 @@ import type { Plan, PlanInput } from "./plan.ts";
 import { diffPlans, type PlanVersion } from "./plan_diff.ts";
 import { planDelta } from "./_plan_delta.ts";
 import { carryCompletedSteps } from "./plan_merge.ts";
-import { candidatesOf, errorText, toolSummaries } from "./_planning.ts";
+import { candidatesOf, errorsOf, errorText, toolSummaries } from "./_planning.ts";
+import { addUsage, noUsage } from "./_usage.ts";
 import type { Planner, ReplanBrief, ReplanTrigger } from "./planner.ts";
 import type { ReplanEngine, ReplanHost, ReplanOutcome } from "./replan.ts";
 import type { StepState } from "./step_state.ts";
@@ -205,7 +206,7 @@ export class RunReplanner {
     const direct = trigger.proposal !== undefined;
     const blocked = direct ? undefined : site.guard.canReplan();
     if (blocked) return this.#exhausted(trigger, blocked, undefined);
-    const usage = { tokens: 0, apiCalls: 0, costUsd: 0 };
+    const usage = noUsage();
     const host = this.#host(trigger, usage);
     let outcome: ReplanOutcome;
     if (direct) {
@@ -346,18 +347,9 @@ export class RunReplanner {
           context: site.context,
           replan: brief,
           signal: site.signal,
-          validate: (candidate) => {
-            try {
-              validate(candidate as PlanInput);
-              return [];
-            } catch (error) {
-              return [errorText(error)];
-            }
-          },
+          validate: (candidate) => errorsOf(() => validate(candidate as PlanInput)),
           report: (u) => {
-            usage.tokens += u.tokens ?? 0;
-            usage.apiCalls += u.apiCalls ?? 0;
-            usage.costUsd += u.costUsd ?? 0;
+            addUsage(usage, u);
             site.report(u);
           },
         });

@@ -1,5 +1,6 @@
 import type { RunEvent } from "./events.ts";
 import type { StepState } from "./step_state.ts";
+import { addUsage } from "./_usage.ts";
 
 /**
  * A run's state as a fold over its events: what resume needs. Steps that were running when the
@@ -66,11 +67,7 @@ export function foldRunEvents(state: RunState, events: readonly RunEvent[]): Run
     state.seq = e.seq;
     const id = e.stepId;
     const usage = e.data.usage as Partial<RunState["usage"]> | undefined;
-    if (usage) {
-      state.usage.tokens += usage.tokens ?? 0;
-      state.usage.apiCalls += usage.apiCalls ?? 0;
-      state.usage.costUsd += usage.costUsd ?? 0;
-    }
+    if (usage) addUsage(state.usage, usage);
     switch (e.type) {
       case "step.started":
         state.attempts[id!] = Number(e.data.attempt);

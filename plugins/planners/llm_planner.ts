@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "../../core/clock.ts";
+import { backoffDelay } from "../../core/_backoff.ts";
 import { BatonError } from "../../core/errors.ts";
 import type { PlanInput } from "../../core/plan.ts";
 import type { Planner, PlanRequest } from "../../core/planner.ts";
@@ -148,7 +149,7 @@ export function llmPlanner(options: LlmPlannerOptions = {}): Planner {
             cause: error,
           });
         }
-        await clock.sleep(backoff(attempt), signal);
+        await clock.sleep(backoffDelay(backoffMs, attempt), signal);
         continue;
       }
       if (response.ok) {
@@ -168,18 +169,13 @@ export function llmPlanner(options: LlmPlannerOptions = {}): Planner {
         continue;
       }
       if ((response.status === 429 || response.status >= 500) && attempt < maxAttempts) {
-        await clock.sleep(retryAfterMs(response) ?? backoff(attempt), signal);
+        await clock.sleep(retryAfterMs(response) ?? backoffDelay(backoffMs, attempt), signal);
         continue;
       }
       throw new BatonError(
         `Chat Completions request to ${url} failed: HTTP ${response.status} ${text.slice(0, 300)}`,
       );
     }
-  }
-
-  function backoff(attempt: number): number {
-    const base = backoffMs * 2 ** (attempt - 1);
-    return Math.round(base / 2 + Math.random() * (base / 2));
   }
 
   return {

@@ -1,3 +1,4 @@
+import { backoffDelay } from "../../core/_backoff.ts";
 import { planToInput } from "../../core/optimize_plan.ts";
 import type { ReplanStrategy } from "../../core/replan.ts";
 
@@ -37,8 +38,7 @@ export function retryStrategy(options: RetryStrategyOptions = {}): ReplanStrateg
     async replan(ctx) {
       const stepId = ctx.trigger.stepId;
       if (stepId === undefined || ctx.uses >= max) return undefined;
-      const base = backoffMs * 2 ** ctx.uses;
-      const delayMs = Math.round(base / 2 + Math.random() * (base / 2));
+      const delayMs = backoffDelay(backoffMs, ctx.uses + 1);
       if (delayMs > 0) await ctx.clock.sleep(delayMs, ctx.signal);
       return {
         plan: planToInput(ctx.plan),
