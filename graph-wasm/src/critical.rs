@@ -60,6 +60,22 @@ impl<'a> Forward<'a> {
 
     /// The backward pass over a complete topological `order` and the critical path.
     pub fn finish(self, csr: &crate::csr::Csr, order: &[u32]) -> Result<Schedule, GraphErr> {
+        let durations = self.durations;
+        self.finish_with(|makespan, latest| {
+            for &u in order.iter().rev() {
+                let mut bound = makespan;
+                for &w in csr.row(u) {
+                    if latest[w as usize] < bound {
+                        bound = latest[w as usize];
+                    }
+                }
+                latest[u as usize] = bound - durations[u as usize];
+            }
+        })
+    }
+
+    /// The schedule, with `backward(makespan, latest)` filling in every node's latest start.
+    pub fn finish_with(self, backward: impl FnOnce(f64, &mut [f64])) -> Result<Schedule, GraphErr> {
         let len = self.durations.len();
         let (earliest, durations) = (self.earliest, self.durations);
         let mut makespan = 0.0f64;
@@ -72,15 +88,7 @@ impl<'a> Forward<'a> {
             }
         }
         let mut latest: Vec<f64> = filled(len, 0.0)?;
-        for &u in order.iter().rev() {
-            let mut bound = makespan;
-            for &w in csr.row(u) {
-                if latest[w as usize] < bound {
-                    bound = latest[w as usize];
-                }
-            }
-            latest[u as usize] = bound - durations[u as usize];
-        }
+        backward(makespan, &mut latest);
         let mut slack: Vec<f64> = filled(len, 0.0)?;
         for v in 0..len {
             slack[v] = latest[v] - earliest[v];

@@ -61,6 +61,48 @@ impl ReadySet {
     }
 }
 
+/// The ready nodes of a deterministic Kahn traversal: the node of the smallest rank leaves first.
+/// Without priorities a node's rank is its index and no lookup is made.
+pub struct RankedReady {
+    set: ReadySet,
+    rank: Vec<u32>,
+    by_rank: Vec<u32>,
+}
+
+impl RankedReady {
+    pub fn new(n: u32, priority: Option<&[f64]>) -> Result<Self, GraphErr> {
+        let (rank, by_rank) = match priority {
+            Some(_) => ranks(n, priority)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        Ok(RankedReady {
+            set: ReadySet::new(n as usize)?,
+            rank,
+            by_rank,
+        })
+    }
+
+    #[inline]
+    pub fn push(&mut self, v: u32) {
+        let key = if self.rank.is_empty() {
+            v
+        } else {
+            self.rank[v as usize]
+        };
+        self.set.insert(key);
+    }
+
+    #[inline]
+    pub fn pop(&mut self) -> Option<u32> {
+        let key = self.set.pop_min()?;
+        Some(if self.by_rank.is_empty() {
+            key
+        } else {
+            self.by_rank[key as usize]
+        })
+    }
+}
+
 /// Rank of every node: higher priority first, then lower index (identity without priority).
 pub fn ranks(n: u32, priority: Option<&[f64]>) -> Result<(Vec<u32>, Vec<u32>), GraphErr> {
     let mut by_rank: Vec<u32> = with_capacity(n as usize)?;

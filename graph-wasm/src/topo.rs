@@ -5,7 +5,7 @@
 
 use crate::csr::{build, Csr};
 use crate::error::{filled, with_capacity, GraphErr};
-use crate::heap::{ranks, ReadySet};
+use crate::heap::RankedReady;
 
 /// FIFO Kahn. Returns the order; shorter than `n` when there is a cycle (`deg` then holds
 /// the leftover in-degrees for `find_cycle`).
@@ -44,37 +44,20 @@ pub fn kahn_ranked(
     deg: &mut [u32],
     priority: Option<&[f64]>,
 ) -> Result<Vec<u32>, GraphErr> {
-    if priority.is_none() {
-        // Ranks are the indices themselves: no lookups at all.
-        return drain_ranked(n, csr, deg, |v| v, |r| r);
-    }
-    let (rank, by_rank) = ranks(n, priority)?;
-    drain_ranked(n, csr, deg, |v| rank[v as usize], |r| by_rank[r as usize])
-}
-
-/// Kahn's algorithm over a ready set keyed by rank (`rank_of` node, `node_at` rank).
-fn drain_ranked(
-    n: u32,
-    csr: &Csr,
-    deg: &mut [u32],
-    rank_of: impl Fn(u32) -> u32,
-    node_at: impl Fn(u32) -> u32,
-) -> Result<Vec<u32>, GraphErr> {
-    let mut ready = ReadySet::new(n as usize)?;
+    let mut ready = RankedReady::new(n, priority)?;
     let mut order: Vec<u32> = with_capacity(n as usize)?;
     for v in 0..n {
         if deg[v as usize] == 0 {
-            ready.insert(rank_of(v));
+            ready.push(v);
         }
     }
-    while let Some(r) = ready.pop_min() {
-        let u = node_at(r);
+    while let Some(u) = ready.pop() {
         order.push(u);
         for &w in csr.row(u) {
             let d = &mut deg[w as usize];
             *d -= 1;
             if *d == 0 {
-                ready.insert(rank_of(w));
+                ready.push(w);
             }
         }
     }
