@@ -5,7 +5,11 @@ import type { Step } from "./plan.ts";
 export function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    if (Array.isArray(value)) {
+      for (const v of value) deepFreeze(v);
+    } else {
+      for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+    }
   }
   return value;
 }

@@ -1,6 +1,51 @@
-// One call of a tool, bounded by a timeout and its own abort controller.
+// One call of a tool, bounded by a timeout and its own abort switch.
 import type { Clock } from "./clock.ts";
 import type { Tool, ToolContext } from "./tool.ts";
+
+/**
+ * A call's abort switch. The run aborts it to cancel the call; the tool sees it as an
+ * `AbortSignal`, made only when the tool asks for `ctx.signal` (most calls never do, and a
+ * signal with its listeners is the costliest part of a short call).
+ */
+export class CallAbort {
+  #controller: AbortController | undefined;
+  #listener: ((reason: unknown) => void) | undefined;
+  #aborted = false;
+  #reason: unknown;
+
+  /** True once aborted. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** Why it was aborted. */
+  get reason(): unknown {
+    return this.#reason;
+  }
+
+  /** The signal the tool sees; aborted already when the call was. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Aborts the call (the first reason wins). */
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+    this.#listener?.(reason);
+  }
+
+  /** Calls `listener` when aborted (one listener at a time; `undefined` removes it). */
+  onAbort(listener: ((reason: unknown) => void) | undefined): void {
+    this.#listener = listener;
+  }
+}
 
 /** How to call a tool once. */
 export interface ToolCallOptions {
@@ -9,24 +54,30 @@ export interface ToolCallOptions {
   /** Abort the call after this long. */
   readonly timeoutMs: number | undefined;
   /**
-   * The call's own controller: the run aborts it to cancel this call (cancellation, the
-   * deadline, a replan that replaced the step); the timeout aborts it with a `TimeoutError`.
+   * The call's own switch: the run aborts it to cancel this call (cancellation, the deadline,
+   * a replan that replaced the step); the timeout aborts it with a `TimeoutError`.
    */
-  readonly controller: AbortController;
+  readonly abort: CallAbort;
   /** Where the timeout's time comes from. */
   readonly clock: Clock;
-  /** Everything the tool's context holds but the signal. */
-  readonly context: Omit<ToolContext, "signal">;
+  /** The tool's context; its `signal` should be `abort.signal`, read only when asked for. */
+  readonly context: ToolContext;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
 }
 
 /**
- * Calls `tool.run` and settles when it does, or when its controller aborts (the timeout, or
- * the run), whichever comes first. A tool that ignores its signal is abandoned: its eventual
- * result is dropped.
+ * Calls `tool.run` and settles when it does, or when its abort switch is thrown (the timeout,
+ * or the run), whichever comes first. A tool that ignores its signal is abandoned: its
+ * eventual result is dropped. A tool that answers synchronously cannot be interrupted, so its
+ * answer is taken as it is, with no timer.
  *
  * @param tool The tool.
  * @param input Its input (already checked).
- * @param options Timeout, controller, clock and context.
+ * @param options Timeout, abort switch, clock and context.
  * @returns The tool's output.
  */
 export async function callTool(
@@ -34,30 +85,25 @@ export async function callTool(
   input: unknown,
   options: ToolCallOptions,
 ): Promise<unknown> {
-  const { timeoutMs, stepId, controller, clock } = options;
-  const signal = controller.signal;
+  const { timeoutMs, stepId, abort, clock } = options;
+  if (abort.aborted) throw abort.reason;
+  const answer = tool.run(input as never, options.context);
+  if (!isThenable(answer)) return answer;
   const timer = timeoutMs === undefined ? undefined : new AbortController();
   if (timer !== undefined) {
     clock.sleep(timeoutMs!, timer.signal).then(() => {
       const error = new Error(`Step "${stepId}" timed out after ${timeoutMs} ms`);
       error.name = "TimeoutError";
-      controller.abort(error);
+      abort.abort(error);
     }, () => {});
   }
-  let onAbort: (() => void) | undefined;
-  const abandoned = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
   try {
-    const ctx: ToolContext = { ...options.context, signal };
-    return await Promise.race([
-      Promise.resolve().then(() => tool.run(input as never, ctx)),
-      abandoned,
-    ]);
+    return await new Promise<unknown>((resolve, reject) => {
+      abort.onAbort(reject);
+      Promise.resolve(answer).then(resolve, reject);
+    });
   } finally {
     timer?.abort();
-    signal.removeEventListener("abort", onAbort!);
+    abort.onAbort(undefined);
   }
 }

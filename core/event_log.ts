@@ -1,4 +1,5 @@
 // A run's side of the history: numbering events, writing them in groups, checkpoints.
+import { deepFreeze } from "./_frozen_json.ts";
 import type { Clock } from "./clock.ts";
 import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
 import type { RunState } from "./run_state.ts";
@@ -61,23 +62,23 @@ export class EventLog {
     return this.#seq;
   }
 
-  /** Records an event (written later, in order). */
+  /** Records an event (written later, in order). The event and its data are frozen. */
   emit(
     type: RunEventType,
     data: Record<string, unknown>,
     stepId?: string,
     impact: EventImpact = "info",
   ): void {
-    const event: RunEvent = {
+    const event: RunEvent = Object.freeze({
       seq: ++this.#seq,
       runId: this.#o.runId,
       type,
       ts: this.#o.clock.now(),
       ...(stepId === undefined ? {} : { stepId }),
       planVersion: this.planVersion,
-      data,
+      data: deepFreeze(data),
       impact,
-    };
+    });
     this.#pending.push(event);
     try {
       this.#o.onEvent(event);

@@ -18,6 +18,7 @@ import type { Plan } from "./plan.ts";
 import type { PlanVersion } from "./plan_diff.ts";
 import type { Tool, Usage } from "./tool.ts";
 import { ReplanEngine, type ReplanPolicy, resolveReplanPolicy } from "./replan.ts";
+import { deepFreeze } from "./_frozen_json.ts";
 
 /** What the kernel is built from; every slot must be filled (the preset fills defaults). */
 export interface KernelOptions {
@@ -294,6 +295,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
     const { optimized } = extra;
     const listeners = new Set<() => void>();
     let finished = false;
+    const frozenContext = deepFreeze(JSON.parse(JSON.stringify(context)));
     const loop = new RunLoop({
       runId,
       plan,
@@ -302,8 +304,8 @@ export function createKernel(options: KernelOptions): Orchestrator {
       store,
       limits,
       clock,
-      context: Object.freeze(JSON.parse(JSON.stringify(context))),
-      startData: { context, limits: runLimits },
+      context: frozenContext,
+      startData: { context: frozenContext, limits: runLimits },
       ...(optimized ? { optimized } : {}),
       conditions,
       checkpointEvery,

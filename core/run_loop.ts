@@ -2,7 +2,7 @@
 import type { Clock } from "./clock.ts";
 import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
 import { EventLog } from "./event_log.ts";
-import { callTool } from "./call_tool.ts";
+import { CallAbort, callTool } from "./call_tool.ts";
 import { addUsage, noUsage } from "./_usage.ts";
 import { backoffDelay } from "./_backoff.ts";
 import { checkStepOutput, UnexpectedResult } from "./check_output.ts";
@@ -292,7 +292,7 @@ export class RunLoop {
       });
       const usage = this.#s.planUsage;
       this.#emit("plan.created", {
-        plan: JSON.parse(JSON.stringify(plan)),
+        plan,
         ...(usage ? { usage } : {}),
       });
       if (usage) this.#report(usage);
@@ -421,8 +421,8 @@ export class RunLoop {
     this.#board.setState(record, "running");
     this.#runningSteps.add(step);
     this.#live.add(record);
-    const controller = new AbortController();
-    record.controller = controller;
+    const abort = new CallAbort();
+    record.controller = abort;
     this.#guard.started();
     record.attempts++;
     const started = this.#s.clock.now();
@@ -456,7 +456,7 @@ export class RunLoop {
         output = await shared;
         cached = true;
       } else {
-        const call = this.#call(tool, step, input, record.attempts, usage, controller);
+        const call = this.#call(tool, step, input, record.attempts, usage, abort);
         if (cacheable) {
           this.#cache.set(key, call);
           // A failed call is forgotten, so a retry calls the tool again.
@@ -479,13 +479,17 @@ export class RunLoop {
     const durationMs = this.#s.clock.now() - started;
     if (record.replaced !== undefined) {
       // A replan took the step out while it ran: its result belongs to no version.
-      this.#emit("step.cancelled", { reason: record.replaced, durationMs, usage }, step.id);
+      this.#emit("step.cancelled", {
+        reason: record.replaced,
+        durationMs,
+        usage: { ...usage },
+      }, step.id);
     } else if (error === undefined) {
       this.#board.complete(record, output);
       this.#guard.progressed();
       this.#emit(
         "step.completed",
-        { output, durationMs, attempt: record.attempts, cached, usage },
+        { output, durationMs, attempt: record.attempts, cached, usage: { ...usage } },
         step.id,
         "progress",
       );
@@ -503,7 +507,7 @@ export class RunLoop {
     input: unknown,
     attempt: number,
     usage: { tokens: number; apiCalls: number; costUsd: number },
-    controller: AbortController,
+    abort: CallAbort,
   ): Promise<unknown> {
     const report = (u: Usage) => {
       addUsage(usage, u);
@@ -511,15 +515,18 @@ export class RunLoop {
     };
     // A step started just as the run's deadline passed is aborted at once.
     if (this.#stop && this.#stop.limit === "maxDurationMs") {
-      controller.abort(new Stop(this.#stop.reason));
+      abort.abort(new Stop(this.#stop.reason));
     }
     try {
       return await callTool(tool, input, {
         stepId: step.id,
         timeoutMs: step.timeoutMs,
-        controller,
+        abort,
         clock: this.#s.clock,
         context: {
+          get signal() {
+            return abort.signal;
+          },
           runId: this.#s.runId,
           stepId: step.id,
           attempt,
@@ -558,7 +565,7 @@ export class RunLoop {
       this.#board.setState(record, "retrying");
       this.#emit(
         "step.retrying",
-        { error: message, attempt: record.attempts, delayMs, durationMs, usage },
+        { error: message, attempt: record.attempts, delayMs, durationMs, usage: { ...usage } },
         step.id,
         "warning",
       );
@@ -584,7 +591,7 @@ export class RunLoop {
     }
     const final = stopped ? `Stopped: ${this.#stop?.reason ?? error}` : message;
     const replan = !this.#stop && !stopped;
-    this.#board.fail(record, final, { durationMs, usage }, !replan);
+    this.#board.fail(record, final, { durationMs, usage: { ...usage } }, !replan);
     if (replan) {
       const kind = error instanceof UnexpectedResult
         ? "unexpected"

@@ -21,7 +21,7 @@ export interface StepRecord {
   /** The tool and canonical resolved input of the last attempt. */
   key?: string;
   /** Aborts the running attempt or its retry back-off. */
-  controller?: AbortController;
+  controller?: { abort(reason: unknown): void };
   /** Set when a replan took this step out of the plan or redefined it. */
   replaced?: string;
 }

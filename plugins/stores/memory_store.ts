@@ -1,11 +1,12 @@
 import type { RunEvent } from "../../core/events.ts";
 import type { Checkpoint, EventQuery, HistoryStore, RunRecord } from "../../core/store.ts";
 import { BatonError } from "../../core/errors.ts";
+import { deepFreeze } from "../../core/_frozen_json.ts";
 import { filterEvents, foldRecord } from "./_store_util.ts";
 
 /**
- * Keeps history in memory: for tests and short scripts. Events are copied as JSON on the way
- * in, so nothing a caller holds can change what was stored.
+ * Keeps history in memory: for tests and short scripts. Events are kept as they are and frozen
+ * (the kernel's already are), so nothing a caller holds can change what was stored.
  *
  * @returns The store plugin.
  *
@@ -22,29 +23,17 @@ import { filterEvents, foldRecord } from "./_store_util.ts";
  * assert.equal((await store.read(run.id, { types: ["step.completed"] })).length, 1);
  * ```
  */
-/** One run's events: parsed ones, and batches still held as JSON text. */
-interface Log {
-  readonly events: RunEvent[];
-  batches: string[];
-  /** Events stored, parsed or not. */
-  count: number;
-}
 
 export function memoryStore(): HistoryStore {
-  const logs = new Map<string, Log>();
+  const logs = new Map<string, RunEvent[]>();
   // Checkpoints are kept as JSON text: a copy nothing outside can change.
   const checkpoints = new Map<string, string>();
-  const parsed = (log: Log): RunEvent[] => {
-    for (const batch of log.batches) log.events.push(...JSON.parse(batch) as RunEvent[]);
-    log.batches = [];
-    return log.events;
-  };
   return {
     name: "memory",
     kind: "store",
     append(runId, events) {
-      const log = logs.get(runId) ?? { events: [], batches: [], count: 0 };
-      let last = log.count;
+      const log = logs.get(runId) ?? [];
+      let last = log.length;
       for (const event of events) {
         if (event.runId !== runId || event.seq !== last + 1) {
           return Promise.reject(
@@ -55,19 +44,17 @@ export function memoryStore(): HistoryStore {
         }
         last++;
       }
-      // Stored as JSON text, parsed when read: a copy nothing outside can change, made once.
-      log.batches.push(JSON.stringify(events));
-      log.count = last;
+      for (const event of events) log.push(deepFreeze(event));
       logs.set(runId, log);
       return Promise.resolve();
     },
     read(runId, query: EventQuery = {}) {
       const log = logs.get(runId);
-      return Promise.resolve(filterEvents(log === undefined ? [] : parsed(log), query));
+      return Promise.resolve(filterEvents(log ?? [], query));
     },
     runs() {
       const out: RunRecord[] = [];
-      for (const [runId, log] of logs) out.push(foldRecord(runId, parsed(log)));
+      for (const [runId, log] of logs) out.push(foldRecord(runId, log));
       return Promise.resolve(out);
     },
     saveCheckpoint(runId, checkpoint) {
