@@ -46,6 +46,8 @@ export class EventLog {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastCheckpoint: number;
   #checkpointWanted = false;
+  /** Set by the last drain: nothing is checkpointed after the run's last event. */
+  #closed = false;
   #error: unknown;
   /** The plan version events are recorded against; a replan raises it. */
   planVersion: number;
@@ -107,12 +109,21 @@ export class EventLog {
     return undefined;
   }
 
+  /** True when the next write saves a checkpoint. */
+  get checkpointDue(): boolean {
+    const interval = Math.max(this.#o.checkpointEvery, 2 * this.#o.stateSize());
+    return !this.#closed &&
+      (this.#checkpointWanted || this.#seq - this.#lastCheckpoint >= interval);
+  }
+
   /**
    * Writes everything pending, including the checkpoint events that writing itself records.
+   * `final` (after the run's last event) saves no more checkpoints.
    * @throws The store's error, when it failed.
    */
-  async drain(): Promise<void> {
+  async drain(final = false): Promise<void> {
     clearTimeout(this.#timer);
+    if (final) this.#closed = true;
     while (this.#pending.length > 0 && this.#error === undefined) await this.#flush();
     await this.#writing;
     if (this.#error !== undefined) throw this.#error;
@@ -123,8 +134,7 @@ export class EventLog {
     const batch = this.#pending;
     this.#pending = [];
     const { store, runId } = this.#o;
-    const interval = Math.max(this.#o.checkpointEvery, 2 * this.#o.stateSize());
-    const due = this.#checkpointWanted || this.#seq - this.#lastCheckpoint >= interval;
+    const due = this.checkpointDue;
     // Taken now: the state is exactly the fold of the events in this and earlier batches.
     const snapshot = due ? this.#o.snapshot() : undefined;
     if (snapshot) {

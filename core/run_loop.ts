@@ -636,8 +636,10 @@ export class RunLoop {
       ...(this.#stop?.limit ? { limit: this.#stop.limit } : {}),
       usage: { ...this.#guard.usage },
     };
+    // A checkpoint a step asked for is saved before the run's last event, not after it.
+    if (this.#log.checkpointDue) await this.#log.drain();
     this.#emit(type, summary, undefined, status === "completed" ? "info" : "error");
-    await this.#log.drain();
+    await this.#log.drain(true);
     return {
       runId: this.#s.runId,
       status,

@@ -38,7 +38,8 @@ for (
         seen.map((e) => e.seq),
         Array.from({ length: result.events }, (_, k) => k + 1),
       );
-      assert.equal(seen.at(-1)!.type, "checkpoint.saved");
+      assert.equal(seen.at(-1)!.type, "run.completed");
+      assert.equal(seen.at(-2)!.type, "checkpoint.saved", "b's checkpoint comes before the end");
       const again: RunEvent[] = [];
       for await (const e of run.events()) again.push(e);
       assert.equal(again.length, seen.length, "a stream opened after the end replays everything");

@@ -129,3 +129,15 @@ Deno.test("recover() finds runs left running and resumes or marks them", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a checkpoint a run's last step asks for is saved before the run's last event", async () => {
+  const store = memoryStore();
+  const baton = createOrchestrator({ tools: [effectTool(undefined, "x")], store });
+  const plan = crashPlan(10);
+  const run = baton.run(plan, { runId: "last-checkpoint" });
+  assert.equal((await run.result).status, "completed");
+  const types = (await store.read("last-checkpoint")).map((e) => e.type);
+  assert.equal(types.at(-1), "run.completed");
+  assert.equal(types.at(-2), "checkpoint.saved", "the last step (c9) asked for a checkpoint");
+  assert.equal((await store.loadCheckpoint("last-checkpoint"))!.seq, types.length - 2);
+});
