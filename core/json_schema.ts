@@ -98,14 +98,17 @@ export function checkSchema(
 ): SchemaIssue | undefined {
   if (options.skip?.(value)) return undefined;
   const issue = (message: string, at = path): SchemaIssue => ({ path: at, message });
-  if (schema.type !== undefined) {
+  if (
+    schema.type !== undefined &&
+    (typeof schema.type === "string"
+      ? !matchesType(value, schema.type as JsonType)
+      : !schema.type.some((t) => matchesType(value, t as JsonType)))
+  ) {
     const types = typeof schema.type === "string" ? [schema.type] : schema.type;
-    if (!types.some((t) => matchesType(value, t as JsonType))) {
-      const actual = typeOf(value);
-      return issue(
-        `Expected ${types.join(" or ")}, got ${actual === "other" ? String(value) : actual}`,
-      );
-    }
+    const actual = typeOf(value);
+    return issue(
+      `Expected ${types.join(" or ")}, got ${actual === "other" ? String(value) : actual}`,
+    );
   }
   if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) {
     return issue(`Expected ${JSON.stringify(schema.const)}`);

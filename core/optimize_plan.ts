@@ -1,5 +1,5 @@
 import { canonicalJson } from "./canonical_json.ts";
-import type { Plan, PlanInput } from "./plan.ts";
+import type { Plan, PlanInput, Step } from "./plan.ts";
 import { renameStepReferences } from "./references.ts";
 import type { Tool } from "./tool.ts";
 import { transitiveReduction } from "../graph-wasm/mod.ts";
@@ -81,7 +81,9 @@ export function optimizePlan(
   const kept = new Map<string, { dependsOn: string[]; input: Record<string, unknown> }>();
   for (const id of plan.order) {
     const step = byId.get(id)!;
-    const dependsOn = [...new Set(step.dependsOn.map((d) => alias.get(d) ?? d))];
+    const dependsOn = alias.size
+      ? [...new Set(step.dependsOn.map((d) => alias.get(d) ?? d))]
+      : step.dependsOn as string[];
     const input = (alias.size ? renameStepReferences(step.input, alias) : step.input) as Record<
       string,
       unknown
@@ -108,7 +110,15 @@ export function optimizePlan(
     }
     kept.set(id, { dependsOn, input });
   }
-  const steps = plan.steps.filter((s) => kept.has(s.id)).map((s) => ({ ...s, ...kept.get(s.id)! }));
+  // Copied only when something changes: most plans have nothing to optimize.
+  let steps: readonly Step[] = plan.steps;
+  const copy = () => {
+    if (steps === plan.steps) {
+      steps = plan.steps.filter((s) => kept.has(s.id)).map((s) => ({ ...s, ...kept.get(s.id)! }));
+    }
+    return steps as { -readonly [K in keyof Step]: Step[K] }[];
+  };
+  if (merged.length > 0) copy();
   const dropped: [string, string][] = [];
   if (!steps.some((s) => s.when !== undefined)) {
     const index = new Map(steps.map((s, i) => [s.id, i]));
@@ -122,14 +132,15 @@ export function optimizePlan(
     );
     const redundant = new Set(Array.from(transitiveReduction(steps.length, edges)));
     if (redundant.size > 0) {
-      const keep = steps.map((s) => [...s.dependsOn]);
+      const changed = copy();
+      const keep = changed.map((s) => [...s.dependsOn]);
       const removeAt = steps.map(() => new Set<number>());
       for (const e of redundant) {
         const [i, k] = owners[e]!;
         removeAt[i]!.add(k);
         dropped.push([steps[i]!.id, steps[i]!.dependsOn[k]!]);
       }
-      steps.forEach((s, i) => {
+      changed.forEach((s, i) => {
         s.dependsOn = keep[i]!.filter((_, k) => !removeAt[i]!.has(k));
       });
     }

@@ -354,13 +354,20 @@ export class RunLoop {
   }
 
   #view(slots: number): SchedulerView {
+    const running = this.#runningSteps;
+    const guard = this.#guard;
     return {
       plan: this.#board.plan,
-      running: this.#runningSteps.size,
+      running: running.size,
       slots,
-      runningSteps: [...this.#runningSteps],
+      // Made when a scheduler asks: most never do.
+      get runningSteps() {
+        return [...running];
+      },
       tools: this.#s.tools,
-      usage: { ...this.#guard.usage },
+      get usage() {
+        return { ...guard.usage };
+      },
       now: this.#s.clock.now(),
     };
   }
@@ -371,19 +378,19 @@ export class RunLoop {
     if (this.#board.ready.length === 0) return 0;
     const slots = this.#guard.limits.maxConcurrency - this.#runningSteps.size;
     if (slots <= 0) return 0;
-    const byId = new Map(this.#board.ready.map((r) => [r.step.id, r]));
     const decisions = scheduler.select(this.#board.ready.map((r) => r.step), this.#view(slots));
-    const started = new Set<StepRecord>();
+    let started = 0;
     for (const decision of decisions) {
-      if (started.size >= slots || this.#stop) break;
-      const record = byId.get(decision.stepId);
-      if (record === undefined || started.has(record)) continue;
+      if (started >= slots || this.#stop) break;
+      // Only a ready step starts, once: starting it makes it running.
+      const record = this.#board.records.get(decision.stepId);
+      if (record === undefined || record.state !== "ready") continue;
       if (!this.#admit(record)) break;
-      started.add(record);
+      started++;
       void this.#attempt(record, decision.reason);
     }
-    if (started.size > 0) this.#board.ready = this.#board.ready.filter((r) => !started.has(r));
-    return started.size;
+    if (started > 0) this.#board.ready = this.#board.ready.filter((r) => r.state === "ready");
+    return started;
   }
 
   /** The limits checked before a step starts. */
