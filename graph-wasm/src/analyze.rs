@@ -1,7 +1,7 @@
 //! The planner's one-call job: validate, order, level and schedule a DAG together.
 
 use crate::critical::{check_durations, Forward, Schedule};
-use crate::csr::build;
+use crate::csr::{build, Csr};
 use crate::error::{with_capacity, GraphErr};
 use crate::heap::RankedReady;
 use crate::topo::{find_cycle, group_levels, Levels};
@@ -72,6 +72,9 @@ pub fn analyze(
         let next = from.level + 1;
         let finish = from.earliest + from.duration;
         let row = csr.row(u);
+        if let Some(next) = ready.peek() {
+            touch_ahead(&csr, &state, next);
+        }
         if let Some(rows) = rows.as_mut() {
             rows.push(row, from.duration);
         }
@@ -109,6 +112,21 @@ pub fn analyze(
         levels,
         schedule,
     })
+}
+
+/// Loads what the traversal will need for `next` (its state, its row and its first
+/// successor's state) without using it, so that those cache misses overlap the current node's
+/// work: WebAssembly has no prefetch instruction, and the traversal is bound by memory latency.
+#[inline]
+fn touch_ahead(csr: &Csr, state: &[NodeState], next: u32) {
+    let row = csr.row(next);
+    // SAFETY: both references are valid and aligned; volatile keeps the unused loads.
+    unsafe {
+        core::ptr::read_volatile(&state[next as usize].deg);
+        if let Some(&first) = row.first() {
+            core::ptr::read_volatile(&state[first as usize].deg);
+        }
+    }
 }
 
 /// The out-rows of the nodes in traversal order, copied as the traversal reads them, so that

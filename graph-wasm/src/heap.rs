@@ -37,6 +37,20 @@ impl ReadySet {
         }
     }
 
+    /// The smallest key, left in the set.
+    #[inline]
+    pub fn peek_min(&self) -> Option<u32> {
+        let top = self.levels.len() - 1;
+        if self.levels[top][0] == 0 {
+            return None;
+        }
+        let mut k = 0usize;
+        for level in self.levels.iter().rev() {
+            k = k * 64 + level[k].trailing_zeros() as usize;
+        }
+        Some(k as u32)
+    }
+
     /// Removes and returns the smallest key.
     #[inline]
     pub fn pop_min(&mut self) -> Option<u32> {
@@ -92,14 +106,25 @@ impl RankedReady {
         self.set.insert(key);
     }
 
+    /// The node that leaves next unless another becomes ready first.
+    #[inline]
+    pub fn peek(&self) -> Option<u32> {
+        self.set.peek_min().map(|key| self.node_at(key))
+    }
+
     #[inline]
     pub fn pop(&mut self) -> Option<u32> {
         let key = self.set.pop_min()?;
-        Some(if self.by_rank.is_empty() {
+        Some(self.node_at(key))
+    }
+
+    #[inline]
+    fn node_at(&self, key: u32) -> u32 {
+        if self.by_rank.is_empty() {
             key
         } else {
             self.by_rank[key as usize]
-        })
+        }
     }
 }
 
