@@ -4,15 +4,20 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i]));
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
   }
   if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) =>
-    Object.hasOwn(b, k) &&
-    jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
-  );
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let count = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(x, k)) continue;
+    if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
+    count++;
+  }
+  for (const k in y) if (Object.hasOwn(y, k)) count--;
+  return count === 0;
 }
 
 /** Whether two lists hold the same items in the same order. */

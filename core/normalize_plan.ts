@@ -411,8 +411,8 @@ function checkReferencesAreDependencies(
   const byId = new Map(steps.map((s) => [s.id, s]));
   const stamp = new Map<string, number>();
   steps.forEach((step, i) => {
+    if (step.reads.every((target) => step.dependsOn.includes(target))) return;
     const missing = new Set(step.reads.filter((target) => !step.dependsOn.includes(target)));
-    if (missing.size === 0) return;
     // One depth-first walk over the step's ancestors, stopping once every target is found.
     const stack = [...step.dependsOn];
     while (stack.length > 0 && missing.size > 0) {

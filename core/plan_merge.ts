@@ -11,7 +11,7 @@ import type { StepState } from "./step_state.ts";
  *
  * @param proposal The proposed plan.
  * @param current The plan version being run.
- * @param completed The ids of its completed steps.
+ * @param completed The ids of its completed steps (a set, or the map of their outputs).
  * @returns The proposal with the missing completed steps; the proposal itself when none miss.
  *
  * @example A replan that left out finished work
@@ -35,7 +35,7 @@ import type { StepState } from "./step_state.ts";
 export function carryCompletedSteps(
   proposal: PlanInput,
   current: Plan,
-  completed: ReadonlySet<string>,
+  completed: { has(id: string): boolean },
 ): PlanInput {
   if (typeof proposal !== "object" || proposal === null || !Array.isArray(proposal.steps)) {
     return proposal;

@@ -287,7 +287,9 @@ export class ReplanEngine {
           trigger,
           plan: host.plan,
           outputs: host.outputs,
-          states: host.states,
+          get states() {
+            return host.states;
+          },
           uses,
           signal: host.signal,
           clock: host.clock,

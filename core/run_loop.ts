@@ -140,6 +140,7 @@ export class RunLoop {
       plan: () => this.#board.plan,
       outputs: this.#board.outputs,
       states: () => new Map([...this.#board.records].map(([id, r]) => [id, r.state])),
+      state: (stepId) => this.#board.records.get(stepId)?.state,
       stopped: () => this.#stop !== undefined,
       emit: (type, data, stepId, impact) => this.#emit(type, data, stepId, impact),
       adopt: (plan, conditions) => {

@@ -50,6 +50,8 @@ export interface ReplanSite {
   readonly outputs: ReadonlyMap<string, unknown>;
   plan(): Plan;
   states(): ReadonlyMap<string, StepState>;
+  /** One step's state. */
+  state(stepId: string): StepState | undefined;
   stopped(): boolean;
   emit(
     type: RunEventType,
@@ -188,7 +190,7 @@ export class RunReplanner {
         if (
           trigger.stepId !== undefined && STEP_TRIGGERS.has(trigger.kind) &&
           trigger.proposal === undefined &&
-          this.#site.states().get(trigger.stepId) !== "failed"
+          this.#site.state(trigger.stepId) !== "failed"
         ) continue;
         await this.#once(trigger);
       }
@@ -315,9 +317,8 @@ export class RunReplanner {
     const site = this.#site;
     const plan = site.plan();
     const version = Math.max(...this.#versions.map((v) => v.version)) + 1;
-    const completed = new Set(site.outputs.keys());
     const validate = (input: PlanInput): Plan => {
-      const carried = carryCompletedSteps(input, plan, completed);
+      const carried = carryCompletedSteps(input, plan, site.outputs);
       const { plan: next, conditions } = this.#r.validate(carried, version, plan);
       this.#compiled.set(next, conditions);
       return next;
@@ -326,7 +327,10 @@ export class RunReplanner {
     return {
       plan,
       outputs: site.outputs,
-      states: site.states(),
+      // Made when a strategy asks: most never do.
+      get states() {
+        return site.states();
+      },
       signal: site.signal,
       clock: site.clock,
       descendants: (ids) =>
