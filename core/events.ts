@@ -30,7 +30,10 @@ export type RunEventType =
 /** How much an event matters to someone watching. */
 export type EventImpact = "info" | "progress" | "warning" | "error";
 
-/** One entry of a run's history; the run's state is a fold over them. */
+/**
+ * One entry of a run's history; the run's state is a fold over them. The kernel freezes every
+ * event it records, data included: what listeners and the store see cannot be changed.
+ */
 export interface RunEvent {
   /** Position in the run's log: 1, 2, 3, ... without gaps. */
   readonly seq: number;

@@ -45,7 +45,10 @@ export interface Checkpoint {
 export interface HistoryStore {
   readonly name: string;
   readonly kind: "store";
-  /** Appends events of one run, in order, atomically. */
+  /**
+   * Appends events of one run, in order, atomically. What is stored must not change with the
+   * objects passed in afterwards (a store serializes them, or keeps them frozen).
+   */
   append(runId: string, events: readonly RunEvent[]): Promise<void>;
   /** Reads one run's events, in order. */
   read(runId: string, query?: EventQuery): Promise<RunEvent[]>;

@@ -13,7 +13,7 @@ export function filterEvents(log: readonly RunEvent[], query: EventQuery): RunEv
     if (query.stepId !== undefined && e.stepId !== query.stepId) continue;
     if (query.since !== undefined && e.ts < query.since) continue;
     if (query.until !== undefined && e.ts >= query.until) continue;
-    out.push(structuredClone(e));
+    out.push(e);
   }
   return out;
 }

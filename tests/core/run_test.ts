@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   createOrchestrator,
   CycleError,
+  defineTool,
   memoryStore,
   PlanError,
   type RunEvent,
@@ -341,4 +342,70 @@ Deno.test("a history store that fails stops the run, and the result rejects with
   const run = baton.run(slow);
   await assert.rejects(run.result, /disk full/);
   assert.ok(log.started.length < 200, "the run stopped instead of running blind");
+});
+
+Deno.test("a tool's signal aborts with the run, whenever the tool reads it", async () => {
+  const seen: { early?: AbortSignal; late?: AbortSignal } = {};
+  let lateRead = () => {};
+  const read = new Promise<void>((resolve) => (lateRead = resolve));
+  const listen = defineTool({
+    name: "listen",
+    description: "Waits for its signal, read at once or only after a while",
+    input: { type: "object", properties: { late: { type: "boolean" } } },
+    run: async ({ late }: { late?: boolean }, ctx) => {
+      if (!late) seen.early = ctx.signal;
+      await new Promise((r) => setTimeout(r, 30));
+      if (late) {
+        seen.late = ctx.signal;
+        lateRead();
+      }
+      return await new Promise((_, reject) => {
+        const signal = ctx.signal;
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      });
+    },
+  });
+  const baton = createOrchestrator({ tools: [listen] });
+  const run = baton.run({
+    goal: "Cancel listening tools",
+    steps: [{ id: "early", tool: "listen" }, { id: "late", tool: "listen", input: { late: true } }],
+  });
+  setTimeout(() => run.cancel("Stop listening"), 5);
+  const result = await run.result;
+  assert.equal(result.status, "cancelled");
+  await read;
+  assert.ok(seen.early?.aborted, "a signal read before the cancel aborts");
+  assert.ok(seen.late?.aborted, "a signal first read after the cancel is aborted already");
+  assert.match(String(seen.late?.reason), /Stop listening/);
+});
+
+Deno.test("recorded events are frozen: neither listeners nor store readers can change history", async () => {
+  const store = memoryStore();
+  const echo = defineTool({
+    name: "echo",
+    description: "Returns its input",
+    input: { type: "object" },
+    run: (input) => input,
+  });
+  const baton = createOrchestrator({ tools: [echo], store });
+  const run = baton.run({ goal: "g", steps: [{ id: "a", tool: "echo", input: { n: 1 } }] });
+  const streamed: RunEvent[] = [];
+  for await (const event of run.events()) streamed.push(event);
+  await run.result;
+  const completed = streamed.find((e) => e.type === "step.completed")!;
+  assert.ok(Object.isFrozen(completed) && Object.isFrozen(completed.data));
+  assert.throws(() => {
+    (completed.data.output as { n: number }).n = 2;
+  }, TypeError);
+  const [stored] = await store.read(run.id, { types: ["step.completed"] });
+  assert.deepEqual(stored!.data.output, { n: 1 });
+
+  // Events a caller appends are frozen on the way in, so later changes cannot reach history.
+  const mine = { ...stored!, runId: "other", seq: 1, data: { note: "kept" } };
+  await store.append("other", [mine]);
+  assert.throws(() => {
+    (mine.data as { note: string }).note = "changed";
+  }, TypeError);
+  assert.deepEqual((await store.read("other"))[0]!.data, { note: "kept" });
 });
