@@ -103,7 +103,8 @@ export async function callTool(
       Promise.resolve(answer).then(resolve, reject);
     });
   } finally {
-    timer?.abort();
+    // A plain reason: an abort without one builds a DOMException and its stack.
+    timer?.abort("settled");
     abort.onAbort(undefined);
   }
 }

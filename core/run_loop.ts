@@ -349,28 +349,21 @@ export class RunLoop {
         await new Promise<void>((resolve) => (this.#wake = resolve));
       }
     } finally {
-      deadline.abort();
+      // A plain reason: an abort without one builds a DOMException and its stack.
+      deadline.abort("ended");
     }
     return await this.#finish();
   }
 
   #view(slots: number): SchedulerView {
-    const running = this.#runningSteps;
-    const guard = this.#guard;
-    return {
-      plan: this.#board.plan,
-      running: running.size,
+    return new RunView(
+      this.#board.plan,
+      this.#runningSteps,
       slots,
-      // Made when a scheduler asks: most never do.
-      get runningSteps() {
-        return [...running];
-      },
-      tools: this.#s.tools,
-      get usage() {
-        return { ...guard.usage };
-      },
-      now: this.#s.clock.now(),
-    };
+      this.#s.tools,
+      this.#guard,
+      this.#s.clock.now(),
+    );
   }
 
   /** Asks the scheduler and starts what it picks; returns how many started. */
@@ -664,6 +657,34 @@ export class RunLoop {
       planVersion: plan.version,
       replans: this.#guard.replans,
     };
+  }
+}
+
+/** What a scheduler sees; the running steps and usage are copied only when it asks. */
+class RunView implements SchedulerView {
+  readonly running: number;
+  readonly #steps: ReadonlySet<Step>;
+  readonly #guard: LoopGuard;
+
+  constructor(
+    readonly plan: Plan,
+    steps: ReadonlySet<Step>,
+    readonly slots: number,
+    readonly tools: ReadonlyMap<string, Tool>,
+    guard: LoopGuard,
+    readonly now: number,
+  ) {
+    this.running = steps.size;
+    this.#steps = steps;
+    this.#guard = guard;
+  }
+
+  get runningSteps(): readonly Step[] {
+    return [...this.#steps];
+  }
+
+  get usage(): Required<Usage> {
+    return { ...this.#guard.usage };
   }
 }
 

@@ -18,13 +18,15 @@ import type { Condition, ConditionLanguage } from "../../core/conditions.ts";
  * ```
  */
 export function celConditions(): ConditionLanguage {
-  const env = celEnv();
+  // Made on first use: most plans have no conditions, and an environment is costly to build.
+  let env: ReturnType<typeof celEnv> | undefined;
   return {
     name: "cel",
     kind: "conditions",
     compile(expression: string): Condition {
       let program: ReturnType<typeof plan>;
       try {
+        env ??= celEnv();
         program = plan(env, parse(expression));
       } catch (error) {
         throw new SyntaxError(`Malformed CEL condition: ${(error as Error).message}`, {
