@@ -55,11 +55,13 @@ let t = performance.now();
 let bytes = Number(await run()) || 0;
 const peak = await peakRssMb();
 if (runs <= 1) times.push(performance.now() - t);
-// Small workloads warm up longer, so every engine is measured with its code optimized.
+// Every engine warms up on about 20,000 steps (at most 2,000 runs, at most 3 seconds), so small
+// workloads are measured with their code optimized too.
 const warmups = runs > 1
-  ? Math.min(20, Math.max(1, Math.floor(20_000 / workload.steps.length)))
+  ? Math.min(2000, Math.max(1, Math.floor(20_000 / workload.steps.length)))
   : 0;
-for (let i = 1; i < warmups; i++) await run();
+const warmStart = performance.now();
+for (let i = 1; i < warmups && performance.now() - warmStart < 3000; i++) await run();
 for (let i = 0; i < runs && runs > 1; i++) {
   t = performance.now();
   bytes = Number(await run()) || 0;
