@@ -38,6 +38,8 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * @param value The input.
  * @param caps The caps.
  * @param root The path of the value, for errors.
+ * @param checked Objects for which it returns true are taken as checked already (they are
+ *   skipped, and not counted against the caps).
  * @returns The approximate JSON size in bytes.
  * @throws {PlanError} With the path of the first offending field.
  *
@@ -51,7 +53,12 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * assert.equal(({} as Record<string, unknown>).polluted, undefined);
  * ```
  */
-export function guardInput(value: unknown, caps: InputCaps = {}, root = ""): number {
+export function guardInput(
+  value: unknown,
+  caps: InputCaps = {},
+  root = "",
+  checked?: (value: object) => boolean,
+): number {
   const maxBytes = caps.maxBytes ?? DEFAULT_INPUT_CAPS.maxBytes;
   const maxDepth = caps.maxDepth ?? DEFAULT_INPUT_CAPS.maxDepth;
   const maxKeys = caps.maxKeys ?? DEFAULT_INPUT_CAPS.maxKeys;
@@ -73,6 +80,7 @@ export function guardInput(value: unknown, caps: InputCaps = {}, root = ""): num
     } else if (typeof item === "string") {
       bytes += item.length + 2;
     } else if (typeof item === "object") {
+      if (checked?.(item)) continue;
       const depth = frame.depth;
       if (depth >= maxDepth) {
         throw new PlanError(`Nested deeper than ${maxDepth} levels`, { path: at(frame) });

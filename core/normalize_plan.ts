@@ -5,6 +5,7 @@ import { checkSchema } from "./json_schema.ts";
 import type { Plan, PlanInput, Step } from "./plan.ts";
 import { findReferences } from "./references.ts";
 import { cloneJson, freezeStep } from "./_frozen_json.ts";
+import { originOf } from "./_step_origin.ts";
 import { sameGraph, sameStep } from "./_step_reuse.ts";
 import type { Tool } from "./tool.ts";
 import type { Condition, ConditionLanguage } from "./conditions.ts";
@@ -134,7 +135,16 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   const caps = options.caps ?? {};
   const maxSteps = caps.maxSteps ?? 10_000;
   const maxDependencies = caps.maxDependencies ?? 200_000;
-  guardInput(input, caps);
+  const reuse = options.reuse && new Map(options.reuse.steps.map((s) => [s.id, s]));
+  // A step of the plan being replaced, given back unchanged (see planToInput), was checked.
+  const reused = (value: unknown): Step | undefined => {
+    const origin = originOf(value);
+    return origin !== undefined && reuse?.get(origin.id) === origin &&
+        options.tools.has(origin.tool)
+      ? origin
+      : undefined;
+  };
+  guardInput(input, caps, "", (value) => reused(value) !== undefined);
   if (!isObject(input)) {
     throw new PlanError("A plan must be an object with goal and steps", { path: "" });
   }
@@ -160,9 +170,40 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   const seen = new Map<string, number>();
   const steps: Step[] = [];
   const stepRefs: (ReturnType<typeof findReferences> | undefined)[] = [];
-  const reuse = options.reuse && new Map(options.reuse.steps.map((s) => [s.id, s]));
   let dependencyCount = 0;
+  const countDependencies = (count: number, i: number) => {
+    dependencyCount += count;
+    if (dependencyCount > maxDependencies) {
+      throw new PlanError(
+        `The plan has more than ${maxDependencies} dependencies (raise caps.maxDependencies)`,
+        { path: `steps[${i}].dependsOn` },
+      );
+    }
+  };
+  const claim = (id: string, i: number) => {
+    if (seen.has(id)) {
+      throw new PlanError(`Duplicate step id "${id}" (first used by steps[${seen.get(id)}])`, {
+        path: `steps[${i}].id`,
+      });
+    }
+    seen.set(id, i);
+  };
   raw.steps.forEach((value: unknown, i: number) => {
+    const same = reused(value);
+    if (same !== undefined) {
+      claim(same.id, i);
+      countDependencies(same.dependsOn.length, i);
+      if (same.when !== undefined) {
+        options.compiled?.set(same.id, compileCondition(same.when, `steps[${i}].when`, options));
+      }
+      if (same.expect !== undefined) {
+        const path = `steps[${i}].expect`;
+        options.compiled?.set(`expect:${same.id}`, compileCondition(same.expect, path, options));
+      }
+      steps.push(same);
+      stepRefs.push(undefined);
+      return;
+    }
     const at = `steps[${i}]`;
     if (!isObject(value)) throw new PlanError("Expected a step object", { path: at });
     closed(value, STEP_KEYS, at);
@@ -178,12 +219,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     if (s.id === "__proto__" || s.id === "constructor" || s.id === "prototype") {
       throw new PlanError(`The step id "${s.id}" is reserved`, { path: `${at}.id` });
     }
-    if (seen.has(s.id)) {
-      throw new PlanError(`Duplicate step id "${s.id}" (first used by steps[${seen.get(s.id)}])`, {
-        path: `${at}.id`,
-      });
-    }
-    seen.set(s.id, i);
+    claim(s.id, i);
     if (typeof s.tool !== "string") {
       throw new PlanError("Expected a tool name", { path: `${at}.tool` });
     }
@@ -208,13 +244,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
         ? [...s.dependsOn as string[]]
         : [...new Set(s.dependsOn as string[])];
     }
-    dependencyCount += dependsOn.length;
-    if (dependencyCount > maxDependencies) {
-      throw new PlanError(
-        `The plan has more than ${maxDependencies} dependencies (raise caps.maxDependencies)`,
-        { path: `${at}.dependsOn` },
-      );
-    }
+    countDependencies(dependsOn.length, i);
     let retry = { max: 0, backoffMs: 100, maxBackoffMs: 30_000 };
     if (s.retry !== undefined) {
       if (!isObject(s.retry)) {

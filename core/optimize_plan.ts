@@ -3,6 +3,7 @@ import type { Plan, PlanInput, Step } from "./plan.ts";
 import { renameStepReferences } from "./references.ts";
 import type { Tool } from "./tool.ts";
 import { transitiveReduction } from "../graph-wasm/mod.ts";
+import { stepToInput } from "./_step_origin.ts";
 
 /** What {@linkcode optimizePlan} changed. */
 export interface PlanChanges {
@@ -12,7 +13,10 @@ export interface PlanChanges {
   readonly mergedSteps: readonly (readonly [string, string])[];
 }
 
-/** A validated plan back as input (for re-validation after changes). */
+/**
+ * A validated plan back as input (for re-validation after changes). Its steps are frozen; one
+ * that comes back unchanged as a step of a later version is not checked again.
+ */
 export function planToInput(
   plan: Pick<Plan, "id" | "goal" | "output" | "steps">,
 ): PlanInput & { id: string } {
@@ -20,21 +24,7 @@ export function planToInput(
     id: plan.id,
     goal: plan.goal,
     ...(plan.output === undefined ? {} : { output: plan.output }),
-    steps: plan.steps.map((s) => ({
-      id: s.id,
-      tool: s.tool,
-      input: s.input,
-      dependsOn: s.dependsOn,
-      ...(s.when === undefined ? {} : { when: s.when }),
-      priority: s.priority,
-      retry: s.retry,
-      estimateMs: s.estimateMs,
-      checkpoint: s.checkpoint,
-      ...(s.timeoutMs === undefined ? {} : { timeoutMs: s.timeoutMs }),
-      ...(s.title === undefined ? {} : { title: s.title }),
-      ...(s.fallback.length === 0 ? {} : { fallback: s.fallback }),
-      ...(s.expect === undefined ? {} : { expect: s.expect }),
-    })),
+    steps: plan.steps.map(stepToInput),
   };
 }
 

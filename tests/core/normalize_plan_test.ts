@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { CycleError, defineTool, normalizePlan, PlanError, type Tool } from "../../mod.ts";
+import { planToInput } from "../../core/optimize_plan.ts";
 import { callLog, workTool } from "../_tools.ts";
 
 const tools = new Map<string, Tool>([["work", workTool(callLog())]]);
@@ -262,4 +263,49 @@ Deno.test("a step may read several indirect dependencies reached through the sam
     ],
   });
   assert.deepEqual(plan.steps[3]!.reads, ["b", "a"]);
+});
+
+Deno.test("a step given back unchanged from the plan it replaces is taken as it is; any other is checked", () => {
+  const parent = normalize({
+    goal: "g",
+    steps: [step("a"), step("b", { dependsOn: ["a"] }), step("c", { dependsOn: ["b"] })],
+  });
+  const given = planToInput(parent);
+  assert.ok(given.steps.every((s) => Object.isFrozen(s)), "steps made from a plan are frozen");
+  const next = normalizePlan(
+    { ...given, steps: [...given.steps, step("d", { dependsOn: ["c"] })] },
+    {
+      tools,
+      reuse: parent,
+      version: 2,
+    },
+  );
+  assert.ok(next.steps.slice(0, 3).every((s, i) => s === parent.steps[i]), "the same objects");
+  assert.deepEqual(next.order, ["a", "b", "c", "d"]);
+
+  // Steps of another plan, or of one validated against other tools, are checked as usual.
+  const other = planToInput(
+    normalize({ goal: "g", steps: [step("x"), step("b", { dependsOn: ["x"] })] }),
+  );
+  assert.throws(
+    () =>
+      normalizePlan({ goal: "g", steps: [given.steps[0]!, other.steps[1]!] }, {
+        tools,
+        reuse: parent,
+      }),
+    (e: unknown) => e instanceof PlanError && e.path === "steps[1].dependsOn[0]",
+  );
+  assert.throws(
+    () => normalizePlan(given, { tools: new Map(), reuse: parent }),
+    (e: unknown) => e instanceof PlanError && /Unknown tool "work"/.test(e.message),
+  );
+  // A reused step still claims its id.
+  assert.throws(
+    () =>
+      normalizePlan({ ...given, steps: [given.steps[0]!, given.steps[0]!] }, {
+        tools,
+        reuse: parent,
+      }),
+    (e: unknown) => e instanceof PlanError && e.path === "steps[1].id",
+  );
 });
