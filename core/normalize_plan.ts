@@ -320,8 +320,12 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     }));
     stepRefs.push(refs);
   });
+  // The same graph as the plan this one replaces has the same analysis, and its steps taken
+  // as they were (no `refs`) passed the checks below in it already.
+  const sameAsBefore = sameGraph(options.reuse, steps);
   stepRefs.forEach((refs, i) => {
     if (refs === undefined) {
+      if (sameAsBefore) return;
       const missing = steps[i]!.reads.find((name) => !seen.has(name));
       if (missing === undefined) return;
       refs = findReferences(steps[i]!.input, `steps[${i}].input`);
@@ -333,6 +337,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     }
   });
   steps.forEach((step, i) => {
+    if (sameAsBefore) return;
     step.dependsOn.forEach((dep, k) => {
       if (!seen.has(dep)) {
         throw new PlanError(`Step "${step.id}" depends on unknown step "${dep}"`, {
@@ -341,9 +346,8 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       }
     });
   });
-  // The same graph as the plan this one replaces has the same analysis.
-  const graph = sameGraph(options.reuse, steps) ?? analyzeWithPaths(steps, seen);
-  checkReferencesAreDependencies(steps, stepRefs);
+  const graph = sameAsBefore ?? analyzeWithPaths(steps, seen);
+  checkReferencesAreDependencies(steps, stepRefs, sameAsBefore !== undefined);
   let output: string | undefined;
   if (raw.output !== undefined) {
     if (typeof raw.output !== "string" || !seen.has(raw.output)) {
@@ -437,10 +441,13 @@ function analyzeWithPaths(steps: Step[], index: ReadonlyMap<string, number>) {
 function checkReferencesAreDependencies(
   steps: readonly Step[],
   refs: readonly (ReturnType<typeof findReferences> | undefined)[],
+  sameGraph: boolean,
 ): void {
-  const byId = new Map(steps.map((s) => [s.id, s]));
+  let byId: Map<string, Step> | undefined;
   const stamp = new Map<string, number>();
   steps.forEach((step, i) => {
+    // A step taken as it was over the same graph passed this check before.
+    if (sameGraph && refs[i] === undefined) return;
     if (step.reads.every((target) => step.dependsOn.includes(target))) return;
     const missing = new Set(step.reads.filter((target) => !step.dependsOn.includes(target)));
     // One depth-first walk over the step's ancestors, stopping once every target is found.
@@ -450,6 +457,7 @@ function checkReferencesAreDependencies(
       if (stamp.get(id) === i) continue;
       stamp.set(id, i);
       missing.delete(id);
+      byId ??= new Map(steps.map((s) => [s.id, s]));
       stack.push(...byId.get(id)!.dependsOn);
     }
     const [target] = missing;

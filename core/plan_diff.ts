@@ -64,6 +64,18 @@ export function diffPlans(
   from: Pick<Plan, "version" | "goal" | "output" | "steps">,
   to: Pick<Plan, "version" | "goal" | "output" | "steps">,
 ): PlanDiff {
+  const aligned = alignedChanges(from.steps, to.steps);
+  if (aligned !== undefined) {
+    return {
+      from: from.version,
+      to: to.version,
+      added: [],
+      removed: [],
+      changed: aligned,
+      goalChanged: from.goal !== to.goal,
+      outputChanged: from.output !== to.output,
+    };
+  }
   const before = new Map(from.steps.map((s) => [s.id, s]));
   const after = new Set<string>();
   const added: string[] = [];
@@ -76,10 +88,8 @@ export function diffPlans(
       continue;
     }
     if (old === step) continue;
-    const fields = FIELDS.filter((f) =>
-      f === "dependsOn" ? !sameSet(old.dependsOn, step.dependsOn) : !same(old[f], step[f])
-    );
-    if (fields.length > 0) changed.push({ id: step.id, fields });
+    const change = changeOf(old, step);
+    if (change) changed.push(change);
   }
   return {
     from: from.version,
@@ -90,4 +100,30 @@ export function diffPlans(
     goalChanged: from.goal !== to.goal,
     outputChanged: from.output !== to.output,
   };
+}
+
+function changeOf(old: Step, step: Step): StepChange | undefined {
+  const fields = FIELDS.filter((f) =>
+    f === "dependsOn" ? !sameSet(old.dependsOn, step.dependsOn) : !same(old[f], step[f])
+  );
+  return fields.length > 0 ? { id: step.id, fields } : undefined;
+}
+
+/**
+ * The changes between two versions whose steps have the same ids in the same places (the
+ * usual replan), found without indexing either; `undefined` when the ids differ.
+ */
+function alignedChanges(
+  from: readonly Step[],
+  to: readonly Step[],
+): StepChange[] | undefined {
+  if (from.length !== to.length) return undefined;
+  for (let i = 0; i < from.length; i++) if (from[i]!.id !== to[i]!.id) return undefined;
+  const changed: StepChange[] = [];
+  for (let i = 0; i < from.length; i++) {
+    if (from[i] === to[i]) continue;
+    const change = changeOf(from[i]!, to[i]!);
+    if (change) changed.push(change);
+  }
+  return changed;
 }
