@@ -23,6 +23,7 @@ import type { PlanChanges } from "./optimize_plan.ts";
 import { RunReplanner, type RunReplanning } from "./run_replanner.ts";
 import { StepBoard, type StepRecord } from "./step_board.ts";
 import type { PlanVersion } from "./plan_diff.ts";
+import { RunView } from "./_run_view.ts";
 
 export type { RunReplanning };
 
@@ -657,34 +658,6 @@ export class RunLoop {
       planVersion: plan.version,
       replans: this.#guard.replans,
     };
-  }
-}
-
-/** What a scheduler sees; the running steps and usage are copied only when it asks. */
-class RunView implements SchedulerView {
-  readonly running: number;
-  readonly #steps: ReadonlySet<Step>;
-  readonly #guard: LoopGuard;
-
-  constructor(
-    readonly plan: Plan,
-    steps: ReadonlySet<Step>,
-    readonly slots: number,
-    readonly tools: ReadonlyMap<string, Tool>,
-    guard: LoopGuard,
-    readonly now: number,
-  ) {
-    this.running = steps.size;
-    this.#steps = steps;
-    this.#guard = guard;
-  }
-
-  get runningSteps(): readonly Step[] {
-    return [...this.#steps];
-  }
-
-  get usage(): Required<Usage> {
-    return { ...this.#guard.usage };
   }
 }
 
