@@ -77,22 +77,24 @@ export class Output {
 
   constructor() {
     const core = graphCore();
-    this.#buffer = core.memory.buffer;
-    this.#at = core.baton_graph_output();
-    this.header = new Uint32Array(this.#buffer, this.#at, 4).slice();
-    this.#at += 16;
+    const at = core.baton_graph_output();
+    const bytes = core.baton_graph_output_bytes();
+    // One copy out of WebAssembly memory; the sections are views of it.
+    this.#buffer = new Uint8Array(core.memory.buffer, at, bytes).slice().buffer;
+    this.header = new Uint32Array(this.#buffer, 0, 4);
+    this.#at = 16;
   }
 
-  /** The next `count` floats, copied out of WebAssembly memory. */
+  /** The next `count` floats. */
   floats(count: number): Float64Array {
-    const out = new Float64Array(this.#buffer, this.#at, count).slice();
+    const out = new Float64Array(this.#buffer, this.#at, count);
     this.#at += count * 8;
     return out;
   }
 
-  /** The next `count` integers, copied out of WebAssembly memory. */
+  /** The next `count` integers. */
   ints(count: number): Uint32Array {
-    const out = new Uint32Array(this.#buffer, this.#at, count).slice();
+    const out = new Uint32Array(this.#buffer, this.#at, count);
     this.#at += count * 4;
     return out;
   }

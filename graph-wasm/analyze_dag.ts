@@ -24,7 +24,8 @@ export interface DagAnalysis {
 
 /**
  * Validates a DAG and computes its order, levels and (given durations) critical path in one
- * call: the edge list crosses into WebAssembly once and its adjacency is built once.
+ * call: the edge list crosses into WebAssembly once and its adjacency is built once. The arrays
+ * of the result are views of one buffer, copied out of WebAssembly memory in one go.
  *
  * @param nodeCount The number of nodes; nodes are `0 .. nodeCount - 1`.
  * @param edges A flat edge list `[from0, to0, from1, to1, ...]`.
