@@ -14,6 +14,8 @@ export type TriggerKind =
   | "failure"
   | "unexpected"
   | "timeout"
+  /** A step still running past its share of the run's deadline (`maxDurationMs`). */
+  | "deadline"
   | "intervention"
   | "limits"
   | "rollback";

@@ -99,6 +99,7 @@ const KINDS: readonly TriggerKind[] = [
   "failure",
   "unexpected",
   "timeout",
+  "deadline",
   "intervention",
   "limits",
   "rollback",

@@ -428,6 +428,7 @@ export class RunLoop {
     this.#guard.started();
     record.attempts++;
     const started = this.#s.clock.now();
+    const unwatch = this.#watchDeadlineShare(record, abort);
     this.#emit(
       "step.started",
       { tool: step.tool, attempt: record.attempts, reason },
@@ -476,6 +477,7 @@ export class RunLoop {
     } catch (e) {
       error = e;
     }
+    unwatch?.();
     this.#runningSteps.delete(step);
     this.#live.delete(record);
     const durationMs = this.#s.clock.now() - started;
@@ -501,6 +503,32 @@ export class RunLoop {
       await this.#failed(record, error, durationMs, usage);
     }
     this.#poke();
+  }
+
+  /**
+   * Triggers a `deadline` replan when a step is still running past its share of the run's
+   * deadline: its estimate, scaled so that the plan's estimated makespan fills `maxDurationMs`.
+   * Only for steps with an estimate, and only when the replan policy answers `deadline`.
+   * @returns What ends the watch, when there is one.
+   */
+  #watchDeadlineShare(record: StepRecord, abort: CallAbort): (() => void) | undefined {
+    const { step } = record;
+    const plan = this.#board.plan;
+    const deadlineMs = this.#guard.limits.maxDurationMs;
+    if (step.estimateMs <= 0 || plan.estimatedDurationMs <= 0) return undefined;
+    if (!Number.isFinite(deadlineMs) || !this.#replanner.answers("deadline")) return undefined;
+    const shareMs = Math.round(step.estimateMs * deadlineMs / plan.estimatedDurationMs);
+    const watch = new AbortController();
+    this.#s.clock.sleep(shareMs, watch.signal).then(() => {
+      if (record.state !== "running" || record.controller !== abort) return;
+      this.#replanner.trigger({
+        kind: "deadline",
+        stepId: step.id,
+        error:
+          `Step "${step.id}" is still running after ${shareMs} ms, its share of the run's ${deadlineMs} ms deadline (estimate ${step.estimateMs} ms of ${plan.estimatedDurationMs} ms)`,
+      });
+    }, () => {});
+    return () => watch.abort("settled");
   }
 
   async #call(

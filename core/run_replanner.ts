@@ -117,6 +117,11 @@ export class RunReplanner {
     return this.#versions;
   }
 
+  /** Whether the policy answers this kind of trigger. */
+  answers(kind: ReplanTrigger["kind"]): boolean {
+    return this.#r.engine?.answers(kind) === true;
+  }
+
   /** A trigger fired; a failed step no rule answers has its dependents skipped. */
   trigger(trigger: ReplanTrigger): void {
     if (this.#r.engine?.answers(trigger.kind) !== true) {
@@ -186,12 +191,13 @@ export class RunReplanner {
     try {
       while (this.#queue.length > 0 && !this.#site.stopped()) {
         const trigger = this.#queue.shift()!;
-        // A step a previous replan already replaced needs nothing more.
-        if (
-          trigger.stepId !== undefined && STEP_TRIGGERS.has(trigger.kind) &&
-          trigger.proposal === undefined &&
-          this.#site.state(trigger.stepId) !== "failed"
-        ) continue;
+        // A step a previous replan already replaced (or that has finished since it ran past
+        // its deadline share) needs nothing more.
+        if (trigger.stepId !== undefined && trigger.proposal === undefined) {
+          const state = this.#site.state(trigger.stepId);
+          if (STEP_TRIGGERS.has(trigger.kind) && state !== "failed") continue;
+          if (trigger.kind === "deadline" && state !== "running") continue;
+        }
         await this.#once(trigger);
       }
     } catch (error) {

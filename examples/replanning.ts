@@ -5,6 +5,7 @@
  * 2. A branch fails for good: `partial` drops it and the rest of the plan finishes.
  * 3. A person intervenes mid-run; the planner (here a script of plans) rewrites what is left.
  * 4. Replanning keeps failing: the policy pauses the run until a person sends a plan.
+ * 5. A step runs past its share of the run's deadline and is switched to its fallback tool.
  *
  * Each part prints the run's plan versions, the trigger and the decision with its reason.
  *
@@ -45,7 +46,20 @@ const write = defineTool({
     return { text: String(text) };
   },
 });
-const tools = [search, backup, write];
+const slow = defineTool({
+  name: "search.slow",
+  description: "Searches an index that answers slowly today (it honours cancellation)",
+  input: { type: "object", required: ["q"], properties: { q: { type: "string" } } },
+  run: (_: { q: string }, ctx) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => resolve({ hits: ["late"] }), 10_000);
+      ctx.signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        reject(ctx.signal.reason);
+      });
+    }),
+});
+const tools = [search, backup, write, slow];
 
 async function report(baton: Orchestrator, run: RunHandle): Promise<void> {
   const result = await run.result;
@@ -140,5 +154,35 @@ console.log("4. Replanning keeps failing: the run pauses until a person sends a 
       });
     }
   }
+  await report(baton, run);
+}
+
+console.log("5. A step runs past its share of the run's deadline");
+{
+  // The estimated makespan is 100 ms and the deadline 2 s, so each step's share is its estimate
+  // times 20: "find" may run for 1 s before a replan switches it to its fallback tool.
+  const baton = createOrchestrator({
+    tools,
+    replan: { rules: [{ on: "deadline", use: ["alternative"] }] },
+  });
+  const run = baton.run({
+    goal: "Find in time",
+    steps: [
+      {
+        id: "find",
+        tool: "search.slow",
+        fallback: ["search.backup"],
+        input: { q: "baton" },
+        estimateMs: 50,
+      },
+      {
+        id: "sum",
+        tool: "write",
+        dependsOn: ["find"],
+        input: { text: "${{ steps.find.output.hits }}" },
+        estimateMs: 50,
+      },
+    ],
+  }, { limits: { maxDurationMs: 2_000 } });
   await report(baton, run);
 }

@@ -1,6 +1,13 @@
 import { planToInput } from "../../core/optimize_plan.ts";
 import type { ReplanStrategy } from "../../core/replan.ts";
 
+/** What happened to the step, by trigger. */
+const WHAT: Partial<Record<string, string>> = {
+  timeout: "timed out",
+  unexpected: "gave an unexpected result",
+  deadline: "ran past its share of the run's deadline",
+};
+
 /**
  * The `alternative` replan strategy: replaces the failed step's tool with the next of its
  * `fallback:` tools (same id and input, so later steps read its output as before); when the
@@ -35,7 +42,9 @@ export function alternativeStrategy(): ReplanStrategy {
               s.id === stepId ? { ...s, tool: next, fallback: rest } : s
             ),
           },
-          reason: `"${stepId}" failed with tool "${step.tool}"; trying its fallback "${next}"`,
+          reason: `"${stepId}" ${
+            WHAT[ctx.trigger.kind] ?? "failed"
+          } with tool "${step.tool}"; trying its fallback "${next}"`,
         };
       }
       const keep = ctx.plan.steps.filter((s) => s.id !== stepId).map((s) => s.id);

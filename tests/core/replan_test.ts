@@ -5,6 +5,7 @@ import {
   defineTool,
   emptyRunState,
   foldRunEvents,
+  manualClock,
   memoryStore,
   partialStrategy,
   type PlanInput,
@@ -419,4 +420,61 @@ Deno.test("a replan policy in YAML is checked against the loaded strategies", as
   assert.equal(result.status, "stopped");
   assert.match(result.reason!, /used 1 times, its maximum/);
   assert.equal(result.planVersion, 2, "retry made one version before the rule ran out");
+});
+
+Deno.test("a step still running past its share of the run's deadline triggers a deadline replan", async () => {
+  const clock = manualClock();
+  const hang = defineTool({
+    name: "hang",
+    description: "Runs until it is aborted",
+    input: { type: "object" },
+    run: (_: unknown, ctx) =>
+      new Promise((_, reject) =>
+        ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))
+      ),
+  });
+  const plan: PlanInput = {
+    goal: "Fetch in time",
+    steps: [
+      { id: "slow", tool: "hang", estimateMs: 100, fallback: ["backup"] },
+      {
+        id: "sum",
+        tool: "work",
+        input: { id: "sum", values: ["${{ steps.slow.output.sum }}"] },
+        dependsOn: ["slow"],
+        estimateMs: 200,
+      },
+    ],
+  };
+  // Estimated makespan 300 ms against a 3,000 ms deadline: "slow" may take 1,000 ms.
+  const limits = { maxDurationMs: 3_000 };
+  const { tools: list } = tools();
+  const baton = createOrchestrator({
+    tools: [...list, hang],
+    clock,
+    replan: { rules: [{ on: "deadline", use: ["alternative"] }] },
+  });
+  const run = baton.run(plan, { limits });
+  await clock.advance(999);
+  assert.equal(run.plan.version, 1, "not a millisecond early");
+  await clock.advance(1);
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.deepEqual(result.output, { id: "sum", sum: 101 });
+  const [replan] = await baton.history(run.id).replans();
+  assert.equal(replan!.trigger.kind, "deadline");
+  assert.match(
+    replan!.trigger.error!,
+    /still running after 1000 ms, its share of the run's 3000 ms/,
+  );
+  const cancelled = await baton.history(run.id).events({ types: ["step.cancelled"] });
+  assert.deepEqual(cancelled.map((e) => e.stepId), ["slow"]);
+
+  // Without a rule for `deadline`, a step may take as long as the run's deadline allows.
+  const other = createOrchestrator({ tools: [...list, hang], clock });
+  const waiting = other.run(plan, { limits });
+  await clock.advance(2_999);
+  assert.equal(waiting.plan.version, 1);
+  await clock.advance(1);
+  assert.equal((await waiting.result).limit, "maxDurationMs");
 });

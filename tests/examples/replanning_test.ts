@@ -29,6 +29,10 @@ Deno.test("examples/replanning.ts shows each replan with its trigger and reason"
   assert.match(text, /intervention -> complete \(v2\)/);
   assert.match(text, /waiting: Replanning "find" keeps failing/);
   assert.match(text, /intervention -> intervention \(v3\): Use the backup index/);
+  assert.match(
+    text,
+    /deadline of "find" -> alternative \(v2\): "find" ran past its share of the run's deadline with tool "search.slow"/,
+  );
   assert.doesNotMatch(text, /status failed/);
 });
 
