@@ -187,6 +187,7 @@ export class RunLoop {
       replans: this.#guard.replans,
       planVersion: this.#board.plan.version,
       ...(this.#ended === undefined ? {} : { ended: this.#ended }),
+      ...(this.#replanner.waitingFor ? { waiting: this.#replanner.waitingFor } : {}),
     };
   }
 
@@ -283,7 +284,13 @@ export class RunLoop {
         completed,
         scheduler: this.#s.scheduler.name,
       });
-      this.#board.skipBlocked();
+      const waiting = this.#s.resume.waiting;
+      if (waiting) {
+        // Paused when its process died: still waiting, its failed step's dependents with it.
+        this.#replanner.pause(waiting, "Resumed while waiting for an intervention");
+      } else {
+        this.#board.skipBlocked();
+      }
     } else {
       this.#emit("run.started", {
         goal: plan.goal,

@@ -112,6 +112,17 @@ export class RunReplanner {
     return this.#waiting !== undefined;
   }
 
+  /** The trigger the paused run waits to answer, as recorded. */
+  get waitingFor(): ReplanTrigger | undefined {
+    return this.#waiting && cause(this.#waiting);
+  }
+
+  /** A run resumed while paused waits again for the same trigger's intervention. */
+  pause(trigger: ReplanTrigger, reason: string): void {
+    this.#waiting = trigger;
+    this.#site.emit("run.waiting", { reason, trigger }, undefined, "warning");
+  }
+
   /** Every plan version so far, oldest first. */
   get versions(): readonly PlanVersion[] {
     return this.#versions;
@@ -313,7 +324,12 @@ export class RunReplanner {
     );
     if (this.#r.engine?.whenExhausted === "pause" && !site.stopped()) {
       this.#waiting = trigger;
-      site.emit("run.waiting", { reason: trip.reason, limit: trip.limit }, undefined, "warning");
+      site.emit(
+        "run.waiting",
+        { reason: trip.reason, limit: trip.limit, trigger: cause(trigger) },
+        undefined,
+        "warning",
+      );
       return;
     }
     site.stop(trip.limit, trip.reason);

@@ -1,4 +1,5 @@
 import type { RunEvent } from "./events.ts";
+import type { ReplanTrigger } from "./planner.ts";
 import type { StepState } from "./step_state.ts";
 import { addUsage } from "./_usage.ts";
 
@@ -25,6 +26,8 @@ export interface RunState {
   planVersion?: number;
   /** How the run ended, when it did. */
   ended?: string;
+  /** The trigger a paused run waits to answer, until an intervention or a new version. */
+  waiting?: ReplanTrigger;
 }
 
 /** The state before any event. */
@@ -93,6 +96,13 @@ export function foldRunEvents(state: RunState, events: readonly RunEvent[]): Run
         }
         state.replans = (state.replans ?? 0) + 1;
         state.planVersion = Number(e.data.version);
+        delete state.waiting;
+        break;
+      case "run.waiting":
+        state.waiting = e.data.trigger as ReplanTrigger;
+        break;
+      case "intervention.received":
+        delete state.waiting;
         break;
       case "step.skipped":
         state.states[id!] = "skipped";

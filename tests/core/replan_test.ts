@@ -235,6 +235,58 @@ Deno.test("replanning that keeps failing pauses the run until an intervention", 
   assert.deepEqual(result.output, { sum: 100 });
 });
 
+Deno.test("a run paused for an intervention when its process died is still waiting when resumed", async () => {
+  const { tools: list } = tools();
+  const store = memoryStore();
+  const setup = {
+    tools: list,
+    store,
+    clock: manualClock(),
+    plugins: [retryStrategy({ max: 1, backoffMs: 0 })],
+    replan: { whenExhausted: "pause" as const, rules: [{ on: "failure" as const, use: "retry" }] },
+  };
+  const plan: PlanInput = {
+    goal: "g",
+    steps: [
+      { id: "bad", tool: "broken", input: {} },
+      { id: "after", tool: "work", input: { id: "after" }, dependsOn: ["bad"] },
+    ],
+  };
+  // The first process pauses; it is then abandoned, as if it had died.
+  const first = createOrchestrator(setup).run(plan, { runId: "paused" });
+  for await (const event of first.events()) if (event.type === "run.waiting") break;
+  assert.deepEqual(foldRunEvents(emptyRunState(), await store.read("paused")).waiting, {
+    kind: "failure",
+    stepId: "bad",
+    error: "Error: the service is down",
+  });
+
+  const baton = createOrchestrator(setup);
+  const run = await baton.resume("paused");
+  let waits = 0;
+  for await (const event of run.events()) {
+    if (event.type === "step.skipped") assert.fail(`"${event.stepId}" was skipped`);
+    if (event.type === "run.waiting" && ++waits === 2) {
+      assert.equal(event.data.reason, "Resumed while waiting for an intervention");
+      run.intervene("Use the backup service", {
+        plan: {
+          goal: "g",
+          steps: [
+            { id: "bad", tool: "backup", input: {} },
+            { id: "after", tool: "work", input: { id: "after" }, dependsOn: ["bad"] },
+          ],
+        },
+      });
+    }
+  }
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.deepEqual(Object.keys(result.outputs).sort(), ["after", "bad"]);
+  const state = foldRunEvents(emptyRunState(), await store.read("paused"));
+  assert.equal(state.waiting, undefined, "the intervention ended the pause");
+  assert.equal(state.ended, "completed");
+});
+
 Deno.test("a strategy that brings back the same state is stopped as a loop", async () => {
   const { tools: list } = tools();
   const same: ReplanStrategy = {
