@@ -243,7 +243,7 @@ export class RunReplanner {
     if (outcome.kind === "none") {
       site.emit(
         "replan.failed",
-        { reason: "No replan strategy applied", trigger: cause(trigger), usage },
+        { reason: "No replan strategy applied", trigger: cause(trigger), usage: { ...usage } },
         trigger.stepId,
         "warning",
       );
@@ -300,7 +300,8 @@ export class RunReplanner {
         reset: change.reset,
         cancelled: change.cancelled,
         delta: JSON.parse(JSON.stringify(planDelta(previous, plan, diff))),
-        usage,
+        // A copy: the event is frozen, and a planner may still report usage late.
+        usage: { ...usage },
       },
       trigger.stepId,
       "warning",
@@ -317,7 +318,7 @@ export class RunReplanner {
         reason: trip.reason,
         limit: trip.limit,
         trigger: cause(trigger),
-        ...(usage ? { usage } : {}),
+        ...(usage ? { usage: { ...usage } } : {}),
       },
       trigger.stepId,
       "warning",
