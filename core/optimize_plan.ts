@@ -68,7 +68,8 @@ export function optimizePlan(
   const alias = new Map<string, string>();
   const seen = new Map<string, string>();
   const merged: [string, string][] = [];
-  const kept = new Map<string, { dependsOn: string[]; input: Record<string, unknown> }>();
+  // Steps whose dependencies or input a merge renamed; the others are kept as they are.
+  const renamed = new Map<string, { dependsOn: string[]; input: Record<string, unknown> }>();
   for (const id of plan.order) {
     const step = byId.get(id)!;
     const dependsOn = alias.size
@@ -98,13 +99,16 @@ export function optimizePlan(
       }
       seen.set(key, id);
     }
-    kept.set(id, { dependsOn, input });
+    if (alias.size) renamed.set(id, { dependsOn, input });
   }
   // Copied only when something changes: most plans have nothing to optimize.
   let steps: readonly Step[] = plan.steps;
   const copy = () => {
     if (steps === plan.steps) {
-      steps = plan.steps.filter((s) => kept.has(s.id)).map((s) => ({ ...s, ...kept.get(s.id)! }));
+      steps = plan.steps.filter((s) => !alias.has(s.id)).map((s) => ({
+        ...s,
+        ...renamed.get(s.id),
+      }));
     }
     return steps as { -readonly [K in keyof Step]: Step[K] }[];
   };
@@ -113,15 +117,14 @@ export function optimizePlan(
   if (!steps.some((s) => s.when !== undefined)) {
     const index = new Map(steps.map((s, i) => [s.id, i]));
     const edges: number[] = [];
-    const owners: [number, number][] = [];
-    steps.forEach((s, i) =>
-      s.dependsOn.forEach((d, k) => {
-        edges.push(index.get(d)!, i);
-        owners.push([i, k]);
-      })
-    );
+    for (let i = 0; i < steps.length; i++) {
+      for (const d of steps[i]!.dependsOn) edges.push(index.get(d)!, i);
+    }
     const redundant = new Set(Array.from(transitiveReduction(steps.length, edges)));
     if (redundant.size > 0) {
+      // Which step and which of its dependencies each edge is, in the order listed above.
+      const owners: [number, number][] = [];
+      steps.forEach((s, i) => s.dependsOn.forEach((_, k) => owners.push([i, k])));
       const changed = copy();
       const keep = changed.map((s) => [...s.dependsOn]);
       const removeAt = steps.map(() => new Set<number>());
