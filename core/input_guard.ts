@@ -26,6 +26,17 @@ export const DEFAULT_INPUT_CAPS: Required<InputCaps> = {
   maxKeys: 500_000,
 };
 
+/** Options of {@linkcode guardInput}: the caps, and more. */
+export interface GuardOptions extends InputCaps {
+  /** The path of the value, for errors. @default {""} */
+  readonly root?: string;
+  /**
+   * Objects for which it returns true are taken as checked already: they are skipped, and not
+   * counted against the caps (a validated plan's steps given back unchanged, say).
+   */
+  readonly checked?: (value: object) => boolean;
+}
+
 /** Keys that could reach or replace an object's prototype. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -36,10 +47,7 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * nesting is refused without exhausting the stack. Returns the value's approximate JSON size.
  *
  * @param value The input.
- * @param caps The caps.
- * @param root The path of the value, for errors.
- * @param checked Objects for which it returns true are taken as checked already (they are
- *   skipped, and not counted against the caps).
+ * @param options The caps, the value's path and what is checked already.
  * @returns The approximate JSON size in bytes.
  * @throws {PlanError} With the path of the first offending field.
  *
@@ -53,12 +61,9 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * assert.equal(({} as Record<string, unknown>).polluted, undefined);
  * ```
  */
-export function guardInput(
-  value: unknown,
-  caps: InputCaps = {},
-  root = "",
-  checked?: (value: object) => boolean,
-): number {
+export function guardInput(value: unknown, options: GuardOptions = {}): number {
+  const { root = "", checked } = options;
+  const caps = options;
   const maxBytes = caps.maxBytes ?? DEFAULT_INPUT_CAPS.maxBytes;
   const maxDepth = caps.maxDepth ?? DEFAULT_INPUT_CAPS.maxDepth;
   const maxKeys = caps.maxKeys ?? DEFAULT_INPUT_CAPS.maxKeys;

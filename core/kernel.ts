@@ -233,7 +233,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       }
     }
     const context = runOptions.context ?? {};
-    guardInput(context, options.caps ?? {}, "context");
+    guardInput(context, { ...options.caps, root: "context" });
     const limits = resolveLimits({ ...baseLimits, ...runOptions.limits });
     const runId = runOptions.runId ?? crypto.randomUUID();
     return start(
@@ -253,7 +253,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       throw new PluginError("No planner plugin is loaded to plan a goal", { plugin: "planner" });
     }
     const context = runOptions.context ?? {};
-    guardInput(context, options.caps ?? {}, "context");
+    guardInput(context, { ...options.caps, root: "context" });
     return await planGoal(goal, {
       planner,
       tools,

@@ -144,7 +144,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       ? origin
       : undefined;
   };
-  guardInput(input, caps, "", (value) => reused(value) !== undefined);
+  guardInput(input, { ...caps, checked: (value) => reused(value) !== undefined });
   if (!isObject(input)) {
     throw new PlanError("A plan must be an object with goal and steps", { path: "" });
   }
