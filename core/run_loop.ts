@@ -1,21 +1,14 @@
-// Executes one plan: readiness, scheduling, step attempts, retries, limits, replans, events.
+// Executes one plan: readiness, scheduling, limits, replans, events (steps run in step_runner.ts).
 import type { Clock } from "./clock.ts";
 import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
 import { EventLog } from "./event_log.ts";
-import { CallAbort, callTool } from "./call_tool.ts";
-import { addUsage, noUsage } from "./_usage.ts";
-import { backoffDelay } from "./_backoff.ts";
-import { checkStepOutput, UnexpectedResult } from "./check_output.ts";
-import { checkSchema } from "./json_schema.ts";
 import type { Limits } from "./limits.ts";
-import type { Plan, Step } from "./plan.ts";
-import { resolveReferences } from "./references.ts";
+import type { Plan } from "./plan.ts";
 import type { RunResult, RunStatus } from "./run_result.ts";
 import type { Scheduler, SchedulerView } from "./scheduler.ts";
 import type { StepState } from "./step_state.ts";
 import type { HistoryStore } from "./store.ts";
 import type { Tool, Usage } from "./tool.ts";
-import { canonicalJson } from "./canonical_json.ts";
 import { LoopGuard, type Trip } from "./loop_guard.ts";
 import type { RunState } from "./run_state.ts";
 import type { Condition } from "./conditions.ts";
@@ -24,6 +17,7 @@ import { RunReplanner, type RunReplanning } from "./run_replanner.ts";
 import { StepBoard, type StepRecord } from "./step_board.ts";
 import type { PlanVersion } from "./plan_diff.ts";
 import { RunView } from "./_run_view.ts";
+import { StepRunner, Stop } from "./step_runner.ts";
 
 export type { RunReplanning };
 
@@ -57,21 +51,14 @@ export interface RunSetup {
   readonly replanning: RunReplanning;
 }
 
-class Stop extends Error {}
-
 /** A running plan; `cancel()` and `done` are all the orchestrator needs. */
 export class RunLoop {
   readonly #s: RunSetup;
   readonly #board: StepBoard;
-  /** The steps running now. */
-  readonly #runningSteps = new Set<Step>();
-  /** Steps running or waiting to retry: what cancellation must abort. */
-  readonly #live = new Set<StepRecord>();
   /** Aborted on any stop: interrupts retry back-off and planners. */
   readonly #halted = new AbortController();
-  /** Results of idempotent calls by tool and input; in-flight calls are shared too. */
-  readonly #cache = new Map<string, Promise<unknown>>();
   readonly #guard: LoopGuard;
+  readonly #runner: StepRunner;
   readonly #log: EventLog;
   readonly #replanner: RunReplanner;
   /** The last events, as `[type, stepId, error]`, for planners. */
@@ -126,8 +113,33 @@ export class RunLoop {
       },
     );
     this.#replanner = this.#makeReplanner();
+    this.#runner = this.#makeRunner();
     if (resume) this.#board.restore(resume);
     this.done = this.#main();
+  }
+
+  #makeRunner(): StepRunner {
+    const s = this.#s;
+    return new StepRunner({
+      runId: s.runId,
+      tools: s.tools,
+      clock: s.clock,
+      context: s.context,
+      board: this.#board,
+      guard: this.#guard,
+      halted: this.#halted.signal,
+      stopped: () => this.#stop,
+      emit: (type, data, stepId, impact) => this.#emit(type, data, stepId, impact),
+      trip: (trip) => this.#trip(trip),
+      report: (usage) => this.#report(usage),
+      poke: () => this.#poke(),
+      busy: (delta) => {
+        this.#timers += delta;
+      },
+      requestCheckpoint: () => this.#log.requestCheckpoint(),
+      replan: (trigger) => this.#replanner.trigger(trigger),
+      answers: (kind) => this.#replanner.answers(kind),
+    });
   }
 
   #makeReplanner(): RunReplanner {
@@ -248,7 +260,7 @@ export class RunLoop {
       this.#halted.abort(new Stop(stop.reason));
     }
     if (abortRunning) {
-      for (const record of this.#live) record.controller?.abort(new Stop(stop.reason));
+      this.#runner.abortAll(stop.reason);
     }
     this.#poke();
   }
@@ -327,7 +339,7 @@ export class RunLoop {
       for (;;) {
         this.#dirty = false;
         const started = this.#stop ? 0 : this.#schedule();
-        const idle = this.#runningSteps.size === 0 && this.#timers === 0;
+        const idle = this.#runner.running.size === 0 && this.#timers === 0;
         if (idle && started === 0 && this.#board.ready.length > 0 && !this.#stop) {
           const { scheduler } = this.#s;
           const ready = this.#board.ready.map((r) => r.step);
@@ -366,7 +378,7 @@ export class RunLoop {
   #view(slots: number): SchedulerView {
     return new RunView(
       this.#board.plan,
-      this.#runningSteps,
+      this.#runner.running,
       slots,
       this.#s.tools,
       this.#guard,
@@ -378,7 +390,7 @@ export class RunLoop {
   #schedule(): number {
     const { scheduler } = this.#s;
     if (this.#board.ready.length === 0) return 0;
-    const slots = this.#guard.limits.maxConcurrency - this.#runningSteps.size;
+    const slots = this.#guard.limits.maxConcurrency - this.#runner.running.size;
     if (slots <= 0) return 0;
     const decisions = scheduler.select(this.#board.ready.map((r) => r.step), this.#view(slots));
     let started = 0;
@@ -389,7 +401,7 @@ export class RunLoop {
       if (record === undefined || record.state !== "ready") continue;
       if (!this.#admit(record)) break;
       started++;
-      void this.#attempt(record, decision.reason);
+      void this.#runner.attempt(record, decision.reason);
     }
     if (started > 0) this.#board.ready = this.#board.ready.filter((r) => r.state === "ready");
     return started;
@@ -422,221 +434,6 @@ export class RunLoop {
 
   #report(usage: Usage): void {
     this.#trip(this.#guard.report(usage));
-  }
-
-  async #attempt(record: StepRecord, reason: string): Promise<void> {
-    const { step } = record;
-    const tool = this.#s.tools.get(step.tool)!;
-    this.#board.setState(record, "running");
-    this.#runningSteps.add(step);
-    this.#live.add(record);
-    const abort = new CallAbort();
-    record.controller = abort;
-    this.#guard.started();
-    record.attempts++;
-    const started = this.#s.clock.now();
-    const unwatch = this.#watchDeadlineShare(record, abort);
-    this.#emit(
-      "step.started",
-      { tool: step.tool, attempt: record.attempts, reason },
-      step.id,
-      "progress",
-    );
-    let output: unknown;
-    let error: unknown;
-    let cached = false;
-    const usage = noUsage();
-    try {
-      const input = resolveReferences(step.input, {
-        outputs: this.#board.outputs,
-        context: this.#s.context,
-      });
-      const issue = checkSchema(tool.input, input, "input");
-      if (issue) {
-        throw new TypeError(`${issue.path}: ${issue.message} (input of tool "${tool.name}")`);
-      }
-      const key = `${tool.name}\u0000${canonicalJson(input)}`;
-      record.key = key;
-      if (this.#trip(this.#guard.repeat(tool, key, record.attempts === 1))) {
-        throw new Stop("repetition");
-      }
-      const cacheable = tool.idempotent === true && tool.cache !== false;
-      const shared = cacheable ? this.#cache.get(key) : undefined;
-      if (shared) {
-        output = await shared;
-        cached = true;
-      } else {
-        const call = this.#call(tool, step, input, record.attempts, usage, abort);
-        if (cacheable) {
-          this.#cache.set(key, call);
-          // A failed call is forgotten, so a retry calls the tool again.
-          call.catch(() => this.#cache.delete(key));
-        }
-        output = await call;
-      }
-      output = checkStepOutput(tool, step, output, {
-        maxOutputBytes: this.#guard.limits.maxOutputBytes,
-        expect: step.expect === undefined
-          ? undefined
-          : this.#board.conditions.get(`expect:${step.id}`),
-        scope: { steps: this.#board.conditionSteps, context: this.#s.context },
-      });
-    } catch (e) {
-      error = e;
-    }
-    unwatch?.();
-    this.#runningSteps.delete(step);
-    this.#live.delete(record);
-    const durationMs = this.#s.clock.now() - started;
-    if (record.replaced !== undefined) {
-      // A replan took the step out while it ran: its result belongs to no version.
-      this.#emit("step.cancelled", {
-        reason: record.replaced,
-        durationMs,
-        usage: { ...usage },
-      }, step.id);
-    } else if (error === undefined) {
-      this.#board.complete(record, output);
-      this.#guard.progressed();
-      this.#emit(
-        "step.completed",
-        { output, durationMs, attempt: record.attempts, cached, usage: { ...usage } },
-        step.id,
-        "progress",
-      );
-      if (step.checkpoint) this.#log.requestCheckpoint();
-      this.#board.release(record);
-    } else {
-      await this.#failed(record, error, durationMs, usage);
-    }
-    this.#poke();
-  }
-
-  /**
-   * Triggers a `deadline` replan when a step is still running past its share of the run's
-   * deadline: its estimate, scaled so that the plan's estimated makespan fills `maxDurationMs`.
-   * Only for steps with an estimate, and only when the replan policy answers `deadline`.
-   * @returns What ends the watch, when there is one.
-   */
-  #watchDeadlineShare(record: StepRecord, abort: CallAbort): (() => void) | undefined {
-    const { step } = record;
-    const plan = this.#board.plan;
-    const deadlineMs = this.#guard.limits.maxDurationMs;
-    if (step.estimateMs <= 0 || plan.estimatedDurationMs <= 0) return undefined;
-    if (!Number.isFinite(deadlineMs) || !this.#replanner.answers("deadline")) return undefined;
-    const shareMs = Math.round(step.estimateMs * deadlineMs / plan.estimatedDurationMs);
-    const watch = new AbortController();
-    this.#s.clock.sleep(shareMs, watch.signal).then(() => {
-      if (record.state !== "running" || record.controller !== abort) return;
-      this.#replanner.trigger({
-        kind: "deadline",
-        stepId: step.id,
-        error:
-          `Step "${step.id}" is still running after ${shareMs} ms, its share of the run's ${deadlineMs} ms deadline (estimate ${step.estimateMs} ms of ${plan.estimatedDurationMs} ms)`,
-      });
-    }, () => {});
-    return () => watch.abort("settled");
-  }
-
-  async #call(
-    tool: Tool,
-    step: Step,
-    input: unknown,
-    attempt: number,
-    usage: { tokens: number; apiCalls: number; costUsd: number },
-    abort: CallAbort,
-  ): Promise<unknown> {
-    const report = (u: Usage) => {
-      addUsage(usage, u);
-      this.#report(u);
-    };
-    // A step started just as the run's deadline passed is aborted at once.
-    if (this.#stop && this.#stop.limit === "maxDurationMs") {
-      abort.abort(new Stop(this.#stop.reason));
-    }
-    try {
-      return await callTool(tool, input, {
-        stepId: step.id,
-        timeoutMs: step.timeoutMs,
-        abort,
-        clock: this.#s.clock,
-        context: {
-          get signal() {
-            return abort.signal;
-          },
-          runId: this.#s.runId,
-          stepId: step.id,
-          attempt,
-          context: this.#s.context,
-          report,
-          emit: (message, data) =>
-            this.#emit(
-              "tool.progress",
-              { message, ...(data === undefined ? {} : { data: toJson(data) }) },
-              step.id,
-              "progress",
-            ),
-        },
-      });
-    } finally {
-      if (tool.cost) report(tool.cost);
-    }
-  }
-
-  /** A failed attempt: retried with back-off, or the step fails and may trigger a replan. */
-  async #failed(
-    record: StepRecord,
-    error: unknown,
-    durationMs: number,
-    usage: Usage,
-  ): Promise<void> {
-    const { step } = record;
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    const retry = step.retry;
-    const stopped = error instanceof Stop;
-    const canRetry = !stopped && !this.#stop && !(error instanceof TypeError) &&
-      !(error instanceof UnexpectedResult) && record.attempts <= retry.max;
-    // A retry counts against the run's retries; when they are used up the step fails below.
-    if (canRetry && !this.#trip(this.#guard.retry())) {
-      const delayMs = backoffDelay(retry.backoffMs, record.attempts, retry.maxBackoffMs);
-      this.#board.setState(record, "retrying");
-      this.#emit(
-        "step.retrying",
-        { error: message, attempt: record.attempts, delayMs, durationMs, usage: { ...usage } },
-        step.id,
-        "warning",
-      );
-      const controller = new AbortController();
-      record.controller = controller;
-      this.#live.add(record);
-      this.#timers++;
-      try {
-        await this.#s.clock.sleep(
-          delayMs,
-          AbortSignal.any([this.#halted.signal, controller.signal]),
-        );
-      } catch {
-        // Cancelled while waiting: the step ends failed below.
-      }
-      this.#timers--;
-      this.#live.delete(record);
-      if (record.replaced !== undefined) return;
-      if (!this.#stop) {
-        this.#board.retry(record);
-        return;
-      }
-    }
-    const final = stopped ? `Stopped: ${this.#stop?.reason ?? error}` : message;
-    const replan = !this.#stop && !stopped;
-    this.#board.fail(record, final, { durationMs, usage: { ...usage } }, !replan);
-    if (replan) {
-      const kind = error instanceof UnexpectedResult
-        ? "unexpected"
-        : (error as Error)?.name === "TimeoutError"
-        ? "timeout"
-        : "failure";
-      this.#replanner.trigger({ kind, stepId: step.id, error: final });
-    }
   }
 
   async #finish(): Promise<RunResult> {
@@ -693,13 +490,5 @@ export class RunLoop {
       planVersion: plan.version,
       replans: this.#guard.replans,
     };
-  }
-}
-
-function toJson(value: unknown): unknown {
-  try {
-    return JSON.parse(JSON.stringify(value) ?? "null");
-  } catch {
-    return String(value);
   }
 }

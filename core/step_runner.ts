@@ -1,0 +1,300 @@
+// Running one step: its attempts, the tool call, retries with back-off, and what a failure
+// or a step past its share of the deadline sets off.
+import { addUsage, noUsage } from "./_usage.ts";
+import { backoffDelay } from "./_backoff.ts";
+import { CallAbort, callTool } from "./call_tool.ts";
+import { canonicalJson } from "./canonical_json.ts";
+import { checkStepOutput, UnexpectedResult } from "./check_output.ts";
+import type { Clock } from "./clock.ts";
+import type { EventImpact, RunEventType } from "./events.ts";
+import { checkSchema } from "./json_schema.ts";
+import type { LoopGuard, Trip } from "./loop_guard.ts";
+import type { Step } from "./plan.ts";
+import type { ReplanTrigger } from "./planner.ts";
+import { resolveReferences } from "./references.ts";
+import type { StepBoard, StepRecord } from "./step_board.ts";
+import type { Tool, Usage } from "./tool.ts";
+
+/** Why the run stopped a step: cancellation, a limit, a replan that replaced it. */
+export class Stop extends Error {}
+
+/** What running a step needs from its run. */
+export interface AttemptSite {
+  readonly runId: string;
+  readonly tools: ReadonlyMap<string, Tool>;
+  readonly clock: Clock;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly board: StepBoard;
+  readonly guard: LoopGuard;
+  /** Aborted when the run stops: ends retry back-off. */
+  readonly halted: AbortSignal;
+  /** How the run was stopped, once it was. */
+  stopped(): { readonly reason: string; readonly limit?: string } | undefined;
+  emit(
+    type: RunEventType,
+    data: Record<string, unknown>,
+    stepId?: string,
+    impact?: EventImpact,
+  ): void;
+  /** Stops the run when a limit tripped; true when it did. */
+  trip(trip: Trip | undefined): boolean;
+  /** Counts resources a step reported against the run's limits. */
+  report(usage: Usage): void;
+  /** Wakes the run loop. */
+  poke(): void;
+  /** One more (or one fewer) timer the run loop waits for. */
+  busy(delta: number): void;
+  requestCheckpoint(): void;
+  /** Hands a trigger to the replanner. */
+  replan(trigger: ReplanTrigger): void;
+  /** Whether the replan policy answers a kind of trigger. */
+  answers(kind: ReplanTrigger["kind"]): boolean;
+}
+
+/**
+ * Runs steps for a run: each attempt resolves the step's input, calls its tool (sharing the
+ * calls of idempotent tools), checks the output and records the outcome.
+ */
+export class StepRunner {
+  /** The steps running now. */
+  readonly running = new Set<Step>();
+  /** Steps running or waiting to retry: what cancellation must abort. */
+  readonly live = new Set<StepRecord>();
+  readonly #site: AttemptSite;
+  /** Results of idempotent calls by tool and input; in-flight calls are shared too. */
+  readonly #cache = new Map<string, Promise<unknown>>();
+
+  constructor(site: AttemptSite) {
+    this.#site = site;
+  }
+
+  /** Aborts every running step and retry back-off. */
+  abortAll(reason: string): void {
+    for (const record of this.live) record.controller?.abort(new Stop(reason));
+  }
+
+  /** Runs one attempt of a ready step (`reason` is the scheduler's). */
+  async attempt(record: StepRecord, reason: string): Promise<void> {
+    const { step } = record;
+    const tool = this.#site.tools.get(step.tool)!;
+    this.#site.board.setState(record, "running");
+    this.running.add(step);
+    this.live.add(record);
+    const abort = new CallAbort();
+    record.controller = abort;
+    this.#site.guard.started();
+    record.attempts++;
+    const started = this.#site.clock.now();
+    const unwatch = this.#watchDeadlineShare(record, abort);
+    this.#site.emit(
+      "step.started",
+      { tool: step.tool, attempt: record.attempts, reason },
+      step.id,
+      "progress",
+    );
+    let output: unknown;
+    let error: unknown;
+    let cached = false;
+    const usage = noUsage();
+    try {
+      const input = resolveReferences(step.input, {
+        outputs: this.#site.board.outputs,
+        context: this.#site.context,
+      });
+      const issue = checkSchema(tool.input, input, "input");
+      if (issue) {
+        throw new TypeError(`${issue.path}: ${issue.message} (input of tool "${tool.name}")`);
+      }
+      const key = `${tool.name}\u0000${canonicalJson(input)}`;
+      record.key = key;
+      if (this.#site.trip(this.#site.guard.repeat(tool, key, record.attempts === 1))) {
+        throw new Stop("repetition");
+      }
+      const cacheable = tool.idempotent === true && tool.cache !== false;
+      const shared = cacheable ? this.#cache.get(key) : undefined;
+      if (shared) {
+        output = await shared;
+        cached = true;
+      } else {
+        const call = this.#call(tool, step, input, record.attempts, usage, abort);
+        if (cacheable) {
+          this.#cache.set(key, call);
+          // A failed call is forgotten, so a retry calls the tool again.
+          call.catch(() => this.#cache.delete(key));
+        }
+        output = await call;
+      }
+      output = checkStepOutput(tool, step, output, {
+        maxOutputBytes: this.#site.guard.limits.maxOutputBytes,
+        expect: step.expect === undefined
+          ? undefined
+          : this.#site.board.conditions.get(`expect:${step.id}`),
+        scope: { steps: this.#site.board.conditionSteps, context: this.#site.context },
+      });
+    } catch (e) {
+      error = e;
+    }
+    unwatch?.();
+    this.running.delete(step);
+    this.live.delete(record);
+    const durationMs = this.#site.clock.now() - started;
+    if (record.replaced !== undefined) {
+      // A replan took the step out while it ran: its result belongs to no version.
+      this.#site.emit("step.cancelled", {
+        reason: record.replaced,
+        durationMs,
+        usage: { ...usage },
+      }, step.id);
+    } else if (error === undefined) {
+      this.#site.board.complete(record, output);
+      this.#site.guard.progressed();
+      this.#site.emit(
+        "step.completed",
+        { output, durationMs, attempt: record.attempts, cached, usage: { ...usage } },
+        step.id,
+        "progress",
+      );
+      if (step.checkpoint) this.#site.requestCheckpoint();
+      this.#site.board.release(record);
+    } else {
+      await this.#failed(record, error, durationMs, usage);
+    }
+    this.#site.poke();
+  }
+
+  /**
+   * Triggers a `deadline` replan when a step is still running past its share of the run's
+   * deadline: its estimate, scaled so that the plan's estimated makespan fills `maxDurationMs`.
+   * Only for steps with an estimate, and only when the replan policy answers `deadline`.
+   * @returns What ends the watch, when there is one.
+   */
+  #watchDeadlineShare(record: StepRecord, abort: CallAbort): (() => void) | undefined {
+    const { step } = record;
+    const plan = this.#site.board.plan;
+    const deadlineMs = this.#site.guard.limits.maxDurationMs;
+    if (step.estimateMs <= 0 || plan.estimatedDurationMs <= 0) return undefined;
+    if (!Number.isFinite(deadlineMs) || !this.#site.answers("deadline")) return undefined;
+    const shareMs = Math.round(step.estimateMs * deadlineMs / plan.estimatedDurationMs);
+    const watch = new AbortController();
+    this.#site.clock.sleep(shareMs, watch.signal).then(() => {
+      if (record.state !== "running" || record.controller !== abort) return;
+      this.#site.replan({
+        kind: "deadline",
+        stepId: step.id,
+        error:
+          `Step "${step.id}" is still running after ${shareMs} ms, its share of the run's ${deadlineMs} ms deadline (estimate ${step.estimateMs} ms of ${plan.estimatedDurationMs} ms)`,
+      });
+    }, () => {});
+    return () => watch.abort("settled");
+  }
+
+  async #call(
+    tool: Tool,
+    step: Step,
+    input: unknown,
+    attempt: number,
+    usage: { tokens: number; apiCalls: number; costUsd: number },
+    abort: CallAbort,
+  ): Promise<unknown> {
+    const report = (u: Usage) => {
+      addUsage(usage, u);
+      this.#site.report(u);
+    };
+    // A step started just as the run's deadline passed is aborted at once.
+    const stop = this.#site.stopped();
+    if (stop && stop.limit === "maxDurationMs") {
+      abort.abort(new Stop(stop.reason));
+    }
+    try {
+      return await callTool(tool, input, {
+        stepId: step.id,
+        timeoutMs: step.timeoutMs,
+        abort,
+        clock: this.#site.clock,
+        context: {
+          get signal() {
+            return abort.signal;
+          },
+          runId: this.#site.runId,
+          stepId: step.id,
+          attempt,
+          context: this.#site.context,
+          report,
+          emit: (message, data) =>
+            this.#site.emit(
+              "tool.progress",
+              { message, ...(data === undefined ? {} : { data: toJson(data) }) },
+              step.id,
+              "progress",
+            ),
+        },
+      });
+    } finally {
+      if (tool.cost) report(tool.cost);
+    }
+  }
+
+  /** A failed attempt: retried with back-off, or the step fails and may trigger a replan. */
+  async #failed(
+    record: StepRecord,
+    error: unknown,
+    durationMs: number,
+    usage: Usage,
+  ): Promise<void> {
+    const { step } = record;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const retry = step.retry;
+    const stopped = error instanceof Stop;
+    const canRetry = !stopped && !this.#site.stopped() && !(error instanceof TypeError) &&
+      !(error instanceof UnexpectedResult) && record.attempts <= retry.max;
+    // A retry counts against the run's retries; when they are used up the step fails below.
+    if (canRetry && !this.#site.trip(this.#site.guard.retry())) {
+      const delayMs = backoffDelay(retry.backoffMs, record.attempts, retry.maxBackoffMs);
+      this.#site.board.setState(record, "retrying");
+      this.#site.emit(
+        "step.retrying",
+        { error: message, attempt: record.attempts, delayMs, durationMs, usage: { ...usage } },
+        step.id,
+        "warning",
+      );
+      const controller = new AbortController();
+      record.controller = controller;
+      this.live.add(record);
+      this.#site.busy(1);
+      try {
+        await this.#site.clock.sleep(
+          delayMs,
+          AbortSignal.any([this.#site.halted, controller.signal]),
+        );
+      } catch {
+        // Cancelled while waiting: the step ends failed below.
+      }
+      this.#site.busy(-1);
+      this.live.delete(record);
+      if (record.replaced !== undefined) return;
+      if (!this.#site.stopped()) {
+        this.#site.board.retry(record);
+        return;
+      }
+    }
+    const final = stopped ? `Stopped: ${this.#site.stopped()?.reason ?? error}` : message;
+    const replan = !this.#site.stopped() && !stopped;
+    this.#site.board.fail(record, final, { durationMs, usage: { ...usage } }, !replan);
+    if (replan) {
+      const kind = error instanceof UnexpectedResult
+        ? "unexpected"
+        : (error as Error)?.name === "TimeoutError"
+        ? "timeout"
+        : "failure";
+      this.#site.replan({ kind, stepId: step.id, error: final });
+    }
+  }
+}
+
+function toJson(value: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(value) ?? "null");
+  } catch {
+    return String(value);
+  }
+}
