@@ -114,7 +114,9 @@ export function optimizePlan(
   };
   if (merged.length > 0) copy();
   const dropped: [string, string][] = [];
-  if (!steps.some((s) => s.when !== undefined)) {
+  // An edge is redundant only when another path reaches its step, so only steps with two
+  // dependencies or more can lose one: chains and trees are left alone without a look.
+  if (steps.some((s) => s.dependsOn.length > 1) && !steps.some((s) => s.when !== undefined)) {
     const index = new Map(steps.map((s, i) => [s.id, i]));
     const edges: number[] = [];
     for (let i = 0; i < steps.length; i++) {
