@@ -62,6 +62,9 @@ const STEP_KEYS = new Set([
   "expect",
 ]);
 const RETRY_KEYS = new Set(["max", "backoffMs", "maxBackoffMs"]);
+/** Shared by every step that has none: validated steps are frozen, so one list serves all. */
+const NONE: readonly string[] = Object.freeze([]);
+const NO_RETRY: Step["retry"] = Object.freeze({ max: 0, backoffMs: 100, maxBackoffMs: 30_000 });
 const STEP_ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const PLAN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/;
 
@@ -230,7 +233,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     }
     const stepInput = s.input === undefined ? {} : s.input;
     if (!isObject(stepInput)) throw new PlanError("Expected an object", { path: `${at}.input` });
-    let dependsOn: string[] = [];
+    let dependsOn: readonly string[] = NONE;
     if (s.dependsOn !== undefined) {
       if (!Array.isArray(s.dependsOn)) {
         throw new PlanError("Expected a list of step ids", { path: `${at}.dependsOn` });
@@ -245,7 +248,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
         : [...new Set(s.dependsOn as string[])];
     }
     countDependencies(dependsOn.length, i);
-    let retry = { max: 0, backoffMs: 100, maxBackoffMs: 30_000 };
+    let retry: Step["retry"] = NO_RETRY;
     if (s.retry !== undefined) {
       if (!isObject(s.retry)) {
         throw new PlanError("Expected { max, backoffMs? }", { path: `${at}.retry` });
@@ -309,7 +312,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       throw new PlanError(`${issue.message} (input of tool "${tool.name}")`, { path: issue.path });
     }
     const reads = refs.length === 0
-      ? []
+      ? NONE
       : [...new Set(refs.filter((r) => r.ref.source === "steps").map((r) => r.ref.name))];
     steps.push(freezeStep({
       id: s.id,
@@ -404,7 +407,7 @@ function fallbackTools(
   at: string,
   tools: ReadonlyMap<string, Tool>,
 ): readonly string[] {
-  if (value === undefined) return [];
+  if (value === undefined) return NONE;
   if (!Array.isArray(value) || value.length > 16) {
     throw new PlanError("Expected a list of at most 16 tool names", { path: `${at}.fallback` });
   }
