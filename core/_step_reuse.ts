@@ -1,7 +1,7 @@
 // Taking a step, or a whole graph analysis, from the plan version being replaced when nothing
 // in it changed: replanning a large plan then checks only what is new.
 import { jsonEqual, sameList } from "./_json_equal.ts";
-import type { PlanGraph } from "./graph.ts";
+import { planEdges, type PlanGraph } from "./graph.ts";
 import type { Plan, Step } from "./plan.ts";
 
 /** The analysis of `previous` when `steps` form the same graph: ids, dependencies, estimates. */
@@ -24,6 +24,8 @@ export function sameGraph(
     criticalPath: previous.criticalPath as string[],
     makespanMs: previous.estimatedDurationMs,
     slackMs: previous.slackMs as Record<string, number>,
+    // Same ids in the same places with the same dependencies: the same graph.
+    edges: planEdges(previous),
   };
 }
 

@@ -1,6 +1,7 @@
 // The one translator between plans and the graph core's integer arrays.
 import { analyzeDag, descendants, GraphError } from "../graph-wasm/mod.ts";
 import { CycleError } from "./errors.ts";
+import type { Step } from "./plan.ts";
 
 /** The shape of a plan the graph core needs. */
 export interface PlanShape {
@@ -21,9 +22,44 @@ export interface PlanGraph {
   readonly criticalPath: string[];
   readonly makespanMs: number;
   readonly slackMs: Record<string, number>;
+  /** The step indices and edge list the analysis ran on. */
+  readonly edges: PlanEdges;
 }
 
-function edgesOf(shape: PlanShape, index: ReadonlyMap<string, number>): Uint32Array {
+/** A plan's graph as the graph core takes it: step ids by index and back, a flat edge list. */
+export interface PlanEdges {
+  readonly ids: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+  readonly edges: Uint32Array;
+}
+
+const planGraphs = new WeakMap<object, PlanEdges>();
+
+/** Keeps the graph a validated plan was analysed on, for later queries over it. */
+export function rememberPlanEdges(plan: object, graph: PlanEdges): void {
+  planGraphs.set(plan, graph);
+}
+
+/** A validated plan's graph in the graph core's form (made once per plan). */
+export function planEdges(plan: { readonly steps: readonly Step[] }): PlanEdges {
+  let graph = planGraphs.get(plan);
+  if (graph === undefined) {
+    const ids = plan.steps.map((s) => s.id);
+    const index = new Map(ids.map((id, i) => [id, i]));
+    graph = {
+      ids,
+      index,
+      edges: edgesOf({ dependsOn: plan.steps.map((s) => s.dependsOn) }, index),
+    };
+    planGraphs.set(plan, graph);
+  }
+  return graph;
+}
+
+function edgesOf(
+  shape: Pick<PlanShape, "dependsOn">,
+  index: ReadonlyMap<string, number>,
+): Uint32Array {
   let m = 0;
   for (const deps of shape.dependsOn) m += deps.length;
   const edges = new Uint32Array(2 * m);
@@ -41,8 +77,10 @@ function edgesOf(shape: PlanShape, index: ReadonlyMap<string, number>): Uint32Ar
  * Validates and analyses a plan's dependency graph in one WebAssembly call.
  * @throws {CycleError} With the step ids of the cycle.
  */
-export function analyzePlanGraph(shape: PlanShape): PlanGraph {
-  const index = new Map(shape.ids.map((id, i) => [id, i]));
+export function analyzePlanGraph(
+  shape: PlanShape,
+  index: ReadonlyMap<string, number> = new Map(shape.ids.map((id, i) => [id, i])),
+): PlanGraph {
   const edges = edgesOf(shape, index);
   const id = (i: number) => shape.ids[i]!;
   try {
@@ -63,6 +101,7 @@ export function analyzePlanGraph(shape: PlanShape): PlanGraph {
       criticalPath: Array.from(s.path, id),
       makespanMs: s.makespan,
       slackMs,
+      edges: { ids: shape.ids, index, edges },
     };
   } catch (error) {
     if (
@@ -98,9 +137,17 @@ export function stepDescendants(
   inclusive = false,
 ): string[] {
   const index = new Map(shape.ids.map((id, i) => [id, i]));
-  const seeds = ids.flatMap((id) => index.has(id) ? [index.get(id)!] : []);
+  return descendantsIn({ ids: shape.ids, index, edges: edgesOf(shape, index) }, ids, inclusive);
+}
+
+/** `stepDescendants` over a graph already in the graph core's form. */
+export function descendantsIn(
+  graph: PlanEdges,
+  ids: readonly string[],
+  inclusive = false,
+): string[] {
+  const seeds = ids.flatMap((id) => graph.index.has(id) ? [graph.index.get(id)!] : []);
   if (seeds.length === 0) return [];
-  const edges = edgesOf(shape as PlanShape, index);
-  const found = descendants(shape.ids.length, edges, seeds, { inclusive });
-  return Array.from(found, (i) => shape.ids[i]!);
+  const found = descendants(graph.ids.length, graph.edges, seeds, { inclusive });
+  return Array.from(found, (i) => graph.ids[i]!);
 }

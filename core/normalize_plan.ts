@@ -1,5 +1,5 @@
 import { CycleError, PlanError } from "./errors.ts";
-import { analyzePlanGraph } from "./graph.ts";
+import { analyzePlanGraph, rememberPlanEdges } from "./graph.ts";
 import { guardInput, type InputCaps } from "./input_guard.ts";
 import { checkSchema } from "./json_schema.ts";
 import type { Plan, PlanInput, Step } from "./plan.ts";
@@ -370,7 +370,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   Object.freeze(graph.slackMs);
   Object.freeze(steps);
   const checkpoints = Object.freeze(steps.filter((s) => s.checkpoint).map((s) => s.id));
-  return Object.freeze({
+  const plan: Plan = Object.freeze({
     id: (raw.id as string | undefined) ?? crypto.randomUUID(),
     version: options.version ?? 1,
     goal: raw.goal,
@@ -384,6 +384,8 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     order: graph.order,
     parent: options.parent && Object.freeze({ ...options.parent }),
   });
+  rememberPlanEdges(plan, graph.edges);
+  return plan;
 }
 
 /** Compiles a condition expression, or throws a plan error at `path`. */
@@ -429,7 +431,7 @@ function analyzeWithPaths(steps: Step[], index: ReadonlyMap<string, number>) {
       dependsOn: steps.map((s) => s.dependsOn),
       estimateMs: steps.map((s) => s.estimateMs),
       priority: steps.map((s) => s.priority),
-    });
+    }, index);
   } catch (error) {
     if (error instanceof CycleError) {
       // Point at the dependency list of the cycle's first step.

@@ -3,6 +3,7 @@ import type { Plan, PlanInput, Step } from "./plan.ts";
 import { renameStepReferences } from "./references.ts";
 import type { Tool } from "./tool.ts";
 import { transitiveReduction } from "../graph-wasm/mod.ts";
+import { planEdges } from "./graph.ts";
 import { stepToInput } from "./_step_origin.ts";
 
 /** What {@linkcode optimizePlan} changed. */
@@ -117,11 +118,8 @@ export function optimizePlan(
   // An edge is redundant only when another path reaches its step, so only steps with two
   // dependencies or more can lose one: chains and trees are left alone without a look.
   if (steps.some((s) => s.dependsOn.length > 1) && !steps.some((s) => s.when !== undefined)) {
-    const index = new Map(steps.map((s, i) => [s.id, i]));
-    const edges: number[] = [];
-    for (let i = 0; i < steps.length; i++) {
-      for (const d of steps[i]!.dependsOn) edges.push(index.get(d)!, i);
-    }
+    // The validated plan's own edge list when no merge changed the steps (the same order).
+    const edges = steps === plan.steps ? planEdges(plan).edges : edgeList(steps);
     const redundant = new Set(Array.from(transitiveReduction(steps.length, edges)));
     if (redundant.size > 0) {
       // Which step and which of its dependencies each edge is, in the order listed above.
@@ -144,4 +142,14 @@ export function optimizePlan(
   const output = plan.output === undefined ? undefined : alias.get(plan.output) ?? plan.output;
   const input = planToInput({ ...plan, steps, output });
   return { input, changes: { droppedDependencies: dropped, mergedSteps: merged } };
+}
+
+/** `[from, to, ...]` by position, in step order and then dependency order. */
+function edgeList(steps: readonly Step[]): number[] {
+  const index = new Map(steps.map((s, i) => [s.id, i]));
+  const edges: number[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    for (const d of steps[i]!.dependsOn) edges.push(index.get(d)!, i);
+  }
+  return edges;
 }

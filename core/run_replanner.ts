@@ -4,7 +4,7 @@ import type { Clock } from "./clock.ts";
 import type { Condition } from "./conditions.ts";
 import { BatonError } from "./errors.ts";
 import type { EventImpact, RunEventType } from "./events.ts";
-import { stepDescendants } from "./graph.ts";
+import { descendantsIn, planEdges } from "./graph.ts";
 import type { LoopGuard, Trip } from "./loop_guard.ts";
 import { planToInput } from "./optimize_plan.ts";
 import type { Plan, PlanInput } from "./plan.ts";
@@ -356,11 +356,7 @@ export class RunReplanner {
       },
       signal: site.signal,
       clock: site.clock,
-      descendants: (ids) =>
-        stepDescendants(
-          { ids: plan.steps.map((s) => s.id), dependsOn: plan.steps.map((s) => s.dependsOn) },
-          ids,
-        ),
+      descendants: (ids) => descendantsIn(planEdges(plan), ids),
       validate,
       recent: () => site.recent(),
       rejected: (strategy, error) =>
