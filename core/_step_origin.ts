@@ -6,21 +6,23 @@ const origins = new WeakMap<object, Step>();
 
 /** The input form of a validated step: frozen, and remembered as made from `step`. */
 export function stepToInput(step: Step): StepInput {
-  const input: StepInput = Object.freeze({
+  // Optional fields are added one by one: spreads of conditional objects cost far more.
+  const input: { -readonly [K in keyof StepInput]: StepInput[K] } = {
     id: step.id,
     tool: step.tool,
     input: step.input,
     dependsOn: step.dependsOn,
-    ...(step.when === undefined ? {} : { when: step.when }),
     priority: step.priority,
     retry: step.retry,
     estimateMs: step.estimateMs,
     checkpoint: step.checkpoint,
-    ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }),
-    ...(step.title === undefined ? {} : { title: step.title }),
-    ...(step.fallback.length === 0 ? {} : { fallback: step.fallback }),
-    ...(step.expect === undefined ? {} : { expect: step.expect }),
-  });
+  };
+  if (step.when !== undefined) input.when = step.when;
+  if (step.timeoutMs !== undefined) input.timeoutMs = step.timeoutMs;
+  if (step.title !== undefined) input.title = step.title;
+  if (step.fallback.length > 0) input.fallback = step.fallback;
+  if (step.expect !== undefined) input.expect = step.expect;
+  Object.freeze(input);
   origins.set(input, step);
   return input;
 }
