@@ -137,6 +137,7 @@ export function stepDescendants(
   inclusive = false,
 ): string[] {
   const index = new Map(shape.ids.map((id, i) => [id, i]));
+  if (!ids.some((id) => index.has(id))) return [];
   return descendantsIn({ ids: shape.ids, index, edges: edgesOf(shape, index) }, ids, inclusive);
 }
 

@@ -1,5 +1,6 @@
-import { CycleError, PlanError } from "./errors.ts";
-import { analyzePlanGraph, rememberPlanEdges } from "./graph.ts";
+import { PlanError } from "./errors.ts";
+import { rememberPlanEdges } from "./graph.ts";
+import { analyzeWithPaths, checkReferencesAreDependencies } from "./_step_links.ts";
 import { guardInput, type InputCaps } from "./input_guard.ts";
 import { checkSchema } from "./json_schema.ts";
 import type { Plan, PlanInput, Step } from "./plan.ts";
@@ -139,15 +140,19 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   const maxSteps = caps.maxSteps ?? 10_000;
   const maxDependencies = caps.maxDependencies ?? 200_000;
   const reuse = options.reuse && new Map(options.reuse.steps.map((s) => [s.id, s]));
-  // A step of the plan being replaced, given back unchanged (see planToInput), was checked.
-  const reused = (value: unknown): Step | undefined => {
-    const origin = originOf(value);
-    return origin !== undefined && reuse?.get(origin.id) === origin &&
-        options.tools.has(origin.tool)
-      ? origin
-      : undefined;
-  };
-  guardInput(input, { ...caps, checked: (value) => reused(value) !== undefined });
+  // Steps of the plan being replaced, given back unchanged (see planToInput), were checked:
+  // the guard finds them, and the loop below takes them as they are.
+  const reused = new Map<unknown, Step>();
+  guardInput(input, {
+    ...caps,
+    checked: (value) => {
+      const origin = originOf(value);
+      if (origin === undefined || reuse?.get(origin.id) !== origin) return false;
+      if (!options.tools.has(origin.tool)) return false;
+      reused.set(value, origin);
+      return true;
+    },
+  });
   if (!isObject(input)) {
     throw new PlanError("A plan must be an object with goal and steps", { path: "" });
   }
@@ -192,7 +197,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     seen.set(id, i);
   };
   raw.steps.forEach((value: unknown, i: number) => {
-    const same = reused(value);
+    const same = reused.get(value);
     if (same !== undefined) {
       claim(same.id, i);
       countDependencies(same.dependsOn.length, i);
@@ -422,57 +427,4 @@ function fallbackTools(
     }
   });
   return [...new Set(value as string[])];
-}
-
-function analyzeWithPaths(steps: Step[], index: ReadonlyMap<string, number>) {
-  try {
-    return analyzePlanGraph({
-      ids: steps.map((s) => s.id),
-      dependsOn: steps.map((s) => s.dependsOn),
-      estimateMs: steps.map((s) => s.estimateMs),
-      priority: steps.map((s) => s.priority),
-    }, index);
-  } catch (error) {
-    if (error instanceof CycleError) {
-      // Point at the dependency list of the cycle's first step.
-      const at = index.get(error.cycle[0]!);
-      throw new CycleError(error.cycle, { path: `steps[${at}].dependsOn`, cause: error.cause });
-    }
-    throw error;
-  }
-}
-
-/** Every step a step's input reads must be a dependency of it, directly or not. */
-function checkReferencesAreDependencies(
-  steps: readonly Step[],
-  refs: readonly (ReturnType<typeof findReferences> | undefined)[],
-  sameGraph: boolean,
-): void {
-  let byId: Map<string, Step> | undefined;
-  const stamp = new Map<string, number>();
-  steps.forEach((step, i) => {
-    // A step taken as it was over the same graph passed this check before.
-    if (sameGraph && refs[i] === undefined) return;
-    if (step.reads.every((target) => step.dependsOn.includes(target))) return;
-    const missing = new Set(step.reads.filter((target) => !step.dependsOn.includes(target)));
-    // One depth-first walk over the step's ancestors, stopping once every target is found.
-    const stack = [...step.dependsOn];
-    while (stack.length > 0 && missing.size > 0) {
-      const id = stack.pop()!;
-      if (stamp.get(id) === i) continue;
-      stamp.set(id, i);
-      missing.delete(id);
-      byId ??= new Map(steps.map((s) => [s.id, s]));
-      stack.push(...byId.get(id)!.dependsOn);
-    }
-    const [target] = missing;
-    if (target !== undefined) {
-      const found = refs[i] ?? findReferences(step.input, `steps[${i}].input`);
-      const where = found.find((r) => r.ref.source === "steps" && r.ref.name === target)!;
-      throw new PlanError(
-        `Step "${step.id}" reads the output of "${target}", which is not among its dependencies (add it to dependsOn)`,
-        { path: where.at },
-      );
-    }
-  });
 }

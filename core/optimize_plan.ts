@@ -119,7 +119,7 @@ export function optimizePlan(
   // dependencies or more can lose one: chains and trees are left alone without a look.
   if (steps.some((s) => s.dependsOn.length > 1) && !steps.some((s) => s.when !== undefined)) {
     // The validated plan's own edge list when no merge changed the steps (the same order).
-    const edges = steps === plan.steps ? planEdges(plan).edges : edgeList(steps);
+    const edges = planEdges(steps === plan.steps ? plan : { steps }).edges;
     const redundant = new Set(Array.from(transitiveReduction(steps.length, edges)));
     if (redundant.size > 0) {
       // Which step and which of its dependencies each edge is, in the order listed above.
@@ -142,14 +142,4 @@ export function optimizePlan(
   const output = plan.output === undefined ? undefined : alias.get(plan.output) ?? plan.output;
   const input = planToInput({ ...plan, steps, output });
   return { input, changes: { droppedDependencies: dropped, mergedSteps: merged } };
-}
-
-/** `[from, to, ...]` by position, in step order and then dependency order. */
-function edgeList(steps: readonly Step[]): number[] {
-  const index = new Map(steps.map((s, i) => [s.id, i]));
-  const edges: number[] = [];
-  for (let i = 0; i < steps.length; i++) {
-    for (const d of steps[i]!.dependsOn) edges.push(index.get(d)!, i);
-  }
-  return edges;
 }
