@@ -95,7 +95,12 @@ export function guardInput(value: unknown, options: GuardOptions = {}): number {
         bytes += 2 + item.length;
         checkCounts(keys, bytes, maxKeys, maxBytes, root);
         for (let i = item.length - 1; i >= 0; i--) {
-          stack.push({ value: item[i], depth: depth + 1, parent: frame, key: i });
+          const child: unknown = item[i];
+          // A checked item (a reused step in a long list, say) needs no frame.
+          if (checked !== undefined && typeof child === "object" && child !== null) {
+            if (checked(child)) continue;
+          }
+          stack.push({ value: child, depth: depth + 1, parent: frame, key: i });
         }
       } else {
         const proto = Object.getPrototypeOf(item);

@@ -17,6 +17,14 @@ export interface Spent {
   readonly replans?: number;
 }
 
+/** A run state reached by a replan: its plan's size, and a key made on demand. */
+export interface RunStateKey {
+  /** The number of steps in the plan. */
+  readonly size: number;
+  /** Identifies the plan's steps and which of them are done; equal states give equal keys. */
+  key(): string;
+}
+
 /**
  * Counts what a run spends (step attempts, retries, tokens, API calls, money, calls of a tool
  * with the same input) and says which limit, if any, a next move would trip. It decides
@@ -35,8 +43,8 @@ export class LoopGuard {
   replans = 0;
   /** Replans since a step last completed. */
   #idleReplans = 0;
-  /** How often each run state (plan and completed steps) was reached by a replan. */
-  readonly #states = new Map<string, number>();
+  /** The run states (plan and completed steps) replans reached, by plan size, with a count. */
+  readonly #states = new Map<number, { state: RunStateKey; seen: number }[]>();
 
   constructor(limits: Required<Limits>, spent?: Spent) {
     this.#limits = limits;
@@ -88,9 +96,9 @@ export class LoopGuard {
   /**
    * After a replan: counts it (and `rejected` invalid proposals) against `maxReplans`, and
    * watches for no progress and for a run state that recurs. `state` identifies the plan and
-   * the steps done, as a string.
+   * the steps done.
    */
-  replanned(rejected: number, state: string | undefined): Trip | undefined {
+  replanned(rejected: number, state: RunStateKey | undefined): Trip | undefined {
     const limits = this.#limits;
     this.replans += rejected + (state === undefined ? 0 : 1);
     this.#idleReplans += rejected + (state === undefined ? 0 : 1);
@@ -102,8 +110,7 @@ export class LoopGuard {
       };
     }
     if (state !== undefined) {
-      const seen = (this.#states.get(state) ?? 0) + 1;
-      this.#states.set(state, seen);
+      const seen = this.#seen(state);
       if (seen > limits.maxRepeats) {
         return {
           limit: "stateRecurrence",
@@ -115,6 +122,17 @@ export class LoopGuard {
     return this.replans > limits.maxReplans
       ? { limit: "maxReplans", reason: `The run used its limit of ${limits.maxReplans} replans` }
       : undefined;
+  }
+
+  /** Counts a state reached; states are compared only with states of plans of their size. */
+  #seen(state: RunStateKey): number {
+    let same = this.#states.get(state.size);
+    if (same === undefined) this.#states.set(state.size, same = []);
+    const key = same.length === 0 ? "" : state.key();
+    const entry = same.find((e) => e.state.key() === key);
+    if (entry !== undefined) return ++entry.seen;
+    same.push({ state, seen: 1 });
+    return 1;
   }
 
   /** Before a step starts: the step cap, and a declared cost that would cross the budget. */

@@ -1,5 +1,5 @@
 import { PlanError } from "./errors.ts";
-import { rememberPlanEdges } from "./graph.ts";
+import { planEdges, rememberPlanEdges } from "./graph.ts";
 import { analyzeWithPaths, checkReferencesAreDependencies } from "./_step_links.ts";
 import { guardInput, type InputCaps } from "./input_guard.ts";
 import { checkSchema } from "./json_schema.ts";
@@ -139,7 +139,15 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   const caps = options.caps ?? {};
   const maxSteps = caps.maxSteps ?? 10_000;
   const maxDependencies = caps.maxDependencies ?? 200_000;
-  const reuse = options.reuse && new Map(options.reuse.steps.map((s) => [s.id, s]));
+  // The replaced plan's steps by id, from the index its graph analysis keeps.
+  const parent = options.reuse;
+  const parentIndex = parent && planEdges(parent).index;
+  const reuse = parent && {
+    get: (id: string): Step | undefined => {
+      const i = parentIndex!.get(id);
+      return i === undefined ? undefined : parent.steps[i];
+    },
+  };
   // Steps of the plan being replaced, given back unchanged (see planToInput), were checked:
   // the guard finds them, and the loop below takes them as they are.
   const reused = new Map<unknown, Step>();
@@ -365,14 +373,16 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     }
     output = raw.output;
   } else {
-    const depended = new Set(steps.flatMap((s) => s.dependsOn));
-    output = [...steps].reverse().find((s) => !depended.has(s.id))?.id;
+    output = lastWithoutDependents(steps, graph.edges.edges);
   }
-  for (const level of graph.levels) Object.freeze(level);
-  Object.freeze(graph.levels);
-  Object.freeze(graph.order);
-  Object.freeze(graph.criticalPath);
-  Object.freeze(graph.slackMs);
+  if (sameAsBefore === undefined) {
+    // A reused analysis is frozen already.
+    for (const level of graph.levels) Object.freeze(level);
+    Object.freeze(graph.levels);
+    Object.freeze(graph.order);
+    Object.freeze(graph.criticalPath);
+    Object.freeze(graph.slackMs);
+  }
   Object.freeze(steps);
   const checkpoints = Object.freeze(steps.filter((s) => s.checkpoint).map((s) => s.id));
   const plan: Plan = Object.freeze({
@@ -391,6 +401,14 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   });
   rememberPlanEdges(plan, graph.edges);
   return plan;
+}
+
+/** The last step no other step depends on: a plan's output when it names none. */
+function lastWithoutDependents(steps: readonly Step[], edges: Uint32Array): string | undefined {
+  const depended = new Uint8Array(steps.length);
+  for (let k = 0; k < edges.length; k += 2) depended[edges[k]!] = 1;
+  const last = depended.lastIndexOf(0);
+  return last < 0 ? undefined : steps[last]!.id;
 }
 
 /** Compiles a condition expression, or throws a plan error at `path`. */

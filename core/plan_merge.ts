@@ -1,5 +1,6 @@
 import { jsonEqual, sameSet } from "./_json_equal.ts";
 import type { Plan, PlanInput, Step, StepInput } from "./plan.ts";
+import { planEdges } from "./graph.ts";
 import { planToInput } from "./optimize_plan.ts";
 import type { StepState } from "./step_state.ts";
 
@@ -77,9 +78,9 @@ export function survivingSteps(
   keyOf: (step: Step) => string | undefined,
 ): Set<string> {
   const kept = new Set<string>();
-  const byId = new Map(next.steps.map((s) => [s.id, s]));
+  const index = planEdges(next).index;
   for (const id of next.order) {
-    const step = byId.get(id)!;
+    const step = next.steps[index.get(id)!]!;
     const prev = current.get(id);
     if (prev === undefined || prev.step.tool !== step.tool) continue;
     if (!step.dependsOn.every((d) => kept.has(d) && current.get(d)!.state === "completed")) {

@@ -10,6 +10,7 @@ import { planToInput } from "./optimize_plan.ts";
 import type { Plan, PlanInput } from "./plan.ts";
 import { diffPlans, type PlanVersion } from "./plan_diff.ts";
 import { planDelta } from "./_plan_delta.ts";
+import { runStateKey } from "./_state_key.ts";
 import { carryCompletedSteps } from "./plan_merge.ts";
 import { candidatesOf, errorsOf, errorText, toolSummaries } from "./_planning.ts";
 import { addUsage, noUsage } from "./_usage.ts";
@@ -234,7 +235,7 @@ export class RunReplanner {
       outcome = await this.#r.engine!.replan(trigger, host);
     }
     if (site.stopped()) return;
-    const state = outcome.kind === "adopt" ? fingerprint(outcome.plan, site.outputs) : undefined;
+    const state = outcome.kind === "adopt" ? runStateKey(outcome.plan, site.outputs) : undefined;
     const trip = site.guard.replanned(outcome.rejected, state);
     if (trip && !(direct && trip.limit === "maxReplans")) {
       return this.#exhausted(trigger, trip, usage);
@@ -386,39 +387,4 @@ export class RunReplanner {
 function cause(trigger: Queued): ReplanTrigger {
   const { proposal: _, ...rest } = trigger;
   return rest;
-}
-
-/** Hashes of validated steps; steps carried from version to version are hashed once. */
-const stepHashes = new WeakMap<object, readonly [number, number]>();
-
-function hashStep(step: Plan["steps"][number]): readonly [number, number] {
-  let hash = stepHashes.get(step);
-  if (hash === undefined) {
-    let h1 = 0x811c9dc5;
-    let h2 = 0x9e3779b9;
-    const text = `${step.id}\u0000${step.tool}\u0000${
-      JSON.stringify(step.input)
-    }\u0000${step.dependsOn}`;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 16777619);
-      h2 = Math.imul(h2 ^ c, 2246822507);
-    }
-    hash = [h1, h2];
-    stepHashes.set(step, hash);
-  }
-  return hash;
-}
-
-/** Identifies a run state: the plan's steps and which of them are done. */
-function fingerprint(plan: Plan, outputs: ReadonlyMap<string, unknown>): string {
-  let h1 = 0;
-  let h2 = 0;
-  for (const step of plan.steps) {
-    const [a, b] = hashStep(step);
-    const done = outputs.has(step.id) ? 0x5bd1e995 : 0x27d4eb2d;
-    h1 = Math.imul(h1 ^ a ^ done, 16777619) + 1;
-    h2 = Math.imul(h2 ^ b, 2246822507) ^ done;
-  }
-  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}:${plan.steps.length}`;
 }

@@ -3,6 +3,7 @@ import { canonicalJson } from "./canonical_json.ts";
 import type { Condition } from "./conditions.ts";
 import type { EventImpact, RunEventType } from "./events.ts";
 import type { Plan, Step } from "./plan.ts";
+import { planEdges } from "./graph.ts";
 import { survivingSteps } from "./plan_merge.ts";
 import { resolveReferences } from "./references.ts";
 import type { StepFailure } from "./run_result.ts";
@@ -67,8 +68,9 @@ export class StepBoard {
     this.conditions = conditions;
     this.#context = context;
     this.#emit = emit;
-    for (const step of plan.steps) this.records.set(step.id, newRecord(step, 0));
-    linkRecords(this.records);
+    const list = plan.steps.map((step) => newRecord(step, 0));
+    for (const record of list) this.records.set(record.step.id, record);
+    linkRecords(list, planEdges(plan).edges);
   }
 
   setState(record: StepRecord, to: StepState): void {
@@ -228,20 +230,26 @@ export class StepBoard {
       }
     });
     const records = new Map<string, StepRecord>();
+    const list: StepRecord[] = [];
+    const ready: StepRecord[] = [];
     const reset: string[] = [];
     const cancelled: string[] = [];
     for (const step of plan.steps) {
       const prev = old.get(step.id);
+      let record: StepRecord;
       if (prev !== undefined && kept.has(step.id)) {
         prev.step = step;
-        records.set(step.id, prev);
+        record = prev;
+        if (record.state === "ready") ready.push(record);
       } else {
-        records.set(step.id, newRecord(step, prev?.attempts ?? 0));
+        record = newRecord(step, prev?.attempts ?? 0);
       }
+      records.set(step.id, record);
+      list.push(record);
     }
     const why = `Replaced by plan version ${plan.version}`;
     for (const [id, prev] of old) {
-      if (records.get(id) === prev) continue;
+      if (kept.has(id)) continue;
       if (prev.state === "completed" || prev.state === "failed" || prev.state === "skipped") {
         reset.push(id);
       }
@@ -253,11 +261,11 @@ export class StepBoard {
       this.outputs.delete(id);
       delete this.conditionSteps[id];
     }
-    linkRecords(records);
+    linkRecords(list, planEdges(plan).edges);
     this.records = records;
     this.plan = plan;
     this.conditions = conditions;
-    this.ready = [...records.values()].filter((r) => r.state === "ready");
+    this.ready = ready;
     return { kept: kept.size, reset, cancelled };
   }
 
@@ -279,17 +287,19 @@ function newRecord(step: Step, attempts: number): StepRecord {
   return { step, state: "pending", attempts, waiting: 0, dependents: [] };
 }
 
-/** Links each record to its dependents and counts the dependencies it waits for. */
-function linkRecords(records: ReadonlyMap<string, StepRecord>): void {
-  for (const record of records.values()) {
+/**
+ * Links each record (in plan order) to its dependents and counts the dependencies it waits
+ * for, over the plan's edge list (pairs of dependency and dependent index).
+ */
+function linkRecords(list: readonly StepRecord[], edges: Uint32Array): void {
+  for (const record of list) {
     record.dependents = [];
     record.waiting = 0;
   }
-  for (const record of records.values()) {
-    for (const dep of record.step.dependsOn) {
-      const from = records.get(dep)!;
-      from.dependents.push(record);
-      if (from.state !== "completed" && from.state !== "skipped") record.waiting++;
-    }
+  for (let k = 0; k < edges.length; k += 2) {
+    const from = list[edges[k]!]!;
+    const to = list[edges[k + 1]!]!;
+    from.dependents.push(to);
+    if (from.state !== "completed" && from.state !== "skipped") to.waiting++;
   }
 }
