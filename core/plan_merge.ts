@@ -41,12 +41,14 @@ export function carryCompletedSteps(
   if (typeof proposal !== "object" || proposal === null || !Array.isArray(proposal.steps)) {
     return proposal;
   }
-  const named = new Set(
-    proposal.steps.map((s) => (s as Partial<StepInput> | null)?.id).filter((id) =>
-      id !== undefined
-    ),
-  );
-  const missing = current.steps.filter((s) => completed.has(s.id) && !named.has(s.id));
+  // Which of the current steps the proposal names, by index.
+  const index = planEdges(current).index;
+  const named = new Uint8Array(current.steps.length);
+  for (const s of proposal.steps) {
+    const i = index.get((s as Partial<StepInput> | null)?.id!);
+    if (i !== undefined) named[i] = 1;
+  }
+  const missing = current.steps.filter((s, i) => named[i] === 0 && completed.has(s.id));
   if (missing.length === 0) return proposal;
   const carried = planToInput({ ...current, steps: missing }).steps;
   return { ...proposal, steps: [...carried, ...proposal.steps] };

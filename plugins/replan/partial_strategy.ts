@@ -1,3 +1,4 @@
+import { planEdges } from "../../core/graph.ts";
 import { planToInput } from "../../core/optimize_plan.ts";
 import type { PlanInput, StepInput } from "../../core/plan.ts";
 import type { ReplanStrategy } from "../../core/replan.ts";
@@ -23,42 +24,59 @@ export function partialStrategy(): ReplanStrategy {
     kind: "replan",
     async replan(ctx) {
       const stepId = ctx.trigger.stepId;
-      if (stepId === undefined || !ctx.plan.steps.some((s) => s.id === stepId)) return undefined;
-      const affected = new Set([stepId, ...ctx.descendants([stepId])]);
-      const current = planToInput(ctx.plan);
-      const outside = current.steps.filter((s) => !affected.has(s.id));
+      const { plan } = ctx;
+      const index = planEdges(plan).index;
+      if (stepId === undefined || !index.has(stepId)) return undefined;
+      // The replanned part, by step index.
+      const inside = new Uint8Array(plan.steps.length);
+      inside[index.get(stepId)!] = 1;
+      const affected = ctx.descendants([stepId]);
+      for (const id of affected) inside[index.get(id)!] = 1;
+      const current = planToInput(plan);
+      const outside = current.steps.filter((_, i) => inside[i] === 0);
       const keep = outside.map((s) => s.id);
       const plans = await ctx.askPlanner("partial", keep);
       if (plans !== undefined && plans.length > 0) {
         return {
-          plan: plans.map((p) => keepOutside(p, outside)),
-          reason: `The planner replanned "${stepId}" and the ${
-            affected.size - 1
-          } steps that depend on it`,
+          plan: plans.map((p) => keepOutside(p, current.steps, index, inside)),
+          reason:
+            `The planner replanned "${stepId}" and the ${affected.length} steps that depend on it`,
         };
       }
       if (outside.length === 0) return undefined;
-      const output = current.output !== undefined && affected.has(current.output)
+      const output = current.output !== undefined && inside[index.get(current.output)!] === 1
         ? undefined
         : current.output;
       const { output: _, ...rest } = current;
       return {
         plan: { ...rest, ...(output === undefined ? {} : { output }), steps: outside },
-        reason: `Dropped "${stepId}" and the ${
-          affected.size - 1
-        } steps that depend on it; the rest of the plan goes on`,
+        reason:
+          `Dropped "${stepId}" and the ${affected.length} steps that depend on it; the rest of the plan goes on`,
       };
     },
   };
 }
 
-/** A proposal with every step outside the replanned part restored as it was. */
-function keepOutside(proposal: PlanInput, outside: readonly StepInput[]): PlanInput {
+/**
+ * A proposal with every step outside the replanned part restored as it was: a step the
+ * proposal names is put back in its place, one it leaves out goes ahead of its steps.
+ */
+function keepOutside(
+  proposal: PlanInput,
+  current: readonly StepInput[],
+  index: ReadonlyMap<string, number>,
+  inside: Uint8Array,
+): PlanInput {
   if (typeof proposal !== "object" || proposal === null || !Array.isArray(proposal.steps)) {
     return proposal;
   }
-  const fixed = new Map(outside.map((s) => [s.id, s]));
-  const steps = proposal.steps.map((s) => fixed.get(s?.id) ?? s);
-  const named = new Set(steps.map((s) => s?.id));
-  return { ...proposal, steps: [...outside.filter((s) => !named.has(s.id)), ...steps] };
+  const named = new Uint8Array(current.length);
+  const steps = proposal.steps.map((s) => {
+    const i = index.get((s as Partial<StepInput> | null)?.id!);
+    if (i === undefined) return s;
+    named[i] = 1;
+    return inside[i] === 1 ? s : current[i]!;
+  });
+  const missing = current.filter((_, i) => named[i] === 0 && inside[i] === 0);
+  return { ...proposal, steps: missing.length === 0 ? steps : [...missing, ...steps] };
 }
