@@ -149,17 +149,14 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     },
   };
   // Steps of the plan being replaced, given back unchanged (see planToInput), were checked:
-  // the guard finds them, and the loop below takes them as they are.
-  const reused = new Map<unknown, Step>();
+  // the guard skips them, and the loop below takes them as they are.
+  const reusable = (origin: Step | undefined, i: number): origin is Step =>
+    origin !== undefined &&
+    (parent!.steps[i] === origin || reuse!.get(origin.id) === origin) &&
+    options.tools.has(origin.tool);
   guardInput(input, {
     ...caps,
-    checked: (value) => {
-      const origin = originOf(value);
-      if (origin === undefined || reuse?.get(origin.id) !== origin) return false;
-      if (!options.tools.has(origin.tool)) return false;
-      reused.set(value, origin);
-      return true;
-    },
+    ...(reuse && { checked: (value: object) => reusable(originOf(value), -1) }),
   });
   if (!isObject(input)) {
     throw new PlanError("A plan must be an object with goal and steps", { path: "" });
@@ -183,6 +180,9 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       { path: "steps" },
     );
   }
+  // While the step ids are the replaced plan's, in the same places, its index serves; the
+  // first id that differs starts this plan's own.
+  let aligned = parentIndex !== undefined;
   const seen = new Map<string, number>();
   const steps: Step[] = [];
   const stepRefs: (ReturnType<typeof findReferences> | undefined)[] = [];
@@ -197,6 +197,11 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     }
   };
   const claim = (id: string, i: number) => {
+    if (aligned) {
+      if (i < parent!.steps.length && parent!.steps[i]!.id === id) return;
+      aligned = false;
+      for (let k = 0; k < i; k++) seen.set(parent!.steps[k]!.id, k);
+    }
     if (seen.has(id)) {
       throw new PlanError(`Duplicate step id "${id}" (first used by steps[${seen.get(id)}])`, {
         path: `steps[${i}].id`,
@@ -205,8 +210,8 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     seen.set(id, i);
   };
   raw.steps.forEach((value: unknown, i: number) => {
-    const same = reused.get(value);
-    if (same !== undefined) {
+    const same = reuse && originOf(value);
+    if (same !== undefined && reusable(same, i)) {
       claim(same.id, i);
       countDependencies(same.dependsOn.length, i);
       if (same.when !== undefined) {
@@ -336,18 +341,23 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     }));
     stepRefs.push(refs);
   });
+  if (aligned && steps.length < parent!.steps.length) {
+    aligned = false;
+    for (let k = 0; k < steps.length; k++) seen.set(parent!.steps[k]!.id, k);
+  }
+  const index: ReadonlyMap<string, number> = aligned ? parentIndex! : seen;
   // The same graph as the plan this one replaces has the same analysis, and its steps taken
   // as they were (no `refs`) passed the checks below in it already.
   const sameAsBefore = sameGraph(options.reuse, steps);
   stepRefs.forEach((refs, i) => {
     if (refs === undefined) {
       if (sameAsBefore) return;
-      const missing = steps[i]!.reads.find((name) => !seen.has(name));
+      const missing = steps[i]!.reads.find((name) => !index.has(name));
       if (missing === undefined) return;
       refs = findReferences(steps[i]!.input, `steps[${i}].input`);
     }
     for (const { ref, at: where } of refs) {
-      if (ref.source === "steps" && !seen.has(ref.name)) {
+      if (ref.source === "steps" && !index.has(ref.name)) {
         throw new PlanError(`Reference to unknown step "${ref.name}"`, { path: where });
       }
     }
@@ -355,18 +365,18 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   steps.forEach((step, i) => {
     if (sameAsBefore) return;
     step.dependsOn.forEach((dep, k) => {
-      if (!seen.has(dep)) {
+      if (!index.has(dep)) {
         throw new PlanError(`Step "${step.id}" depends on unknown step "${dep}"`, {
           path: `steps[${i}].dependsOn[${k}]`,
         });
       }
     });
   });
-  const graph = sameAsBefore ?? analyzeWithPaths(steps, seen);
+  const graph = sameAsBefore ?? analyzeWithPaths(steps, index);
   checkReferencesAreDependencies(steps, stepRefs, sameAsBefore !== undefined);
   let output: string | undefined;
   if (raw.output !== undefined) {
-    if (typeof raw.output !== "string" || !seen.has(raw.output)) {
+    if (typeof raw.output !== "string" || !index.has(raw.output)) {
       throw new PlanError(`Expected the id of a step, got ${JSON.stringify(raw.output)}`, {
         path: "output",
       });

@@ -309,3 +309,38 @@ Deno.test("a step given back unchanged from the plan it replaces is taken as it 
     (e: unknown) => e instanceof PlanError && e.path === "steps[1].id",
   );
 });
+
+Deno.test("a replacing plan whose ids start as its parent's still finds duplicates, unknown ids and its own order", () => {
+  const parent = normalize({
+    goal: "g",
+    steps: [step("a"), step("b", { dependsOn: ["a"] }), step("c", { dependsOn: ["b"] })],
+  });
+  const given = planToInput(parent);
+  const options = { tools, reuse: parent, version: 2 };
+  // A duplicate after the ids that match the parent's.
+  assert.throws(
+    () => normalizePlan({ ...given, steps: [...given.steps, step("b")] }, options),
+    (e: unknown) =>
+      e instanceof PlanError && e.path === "steps[3].id" && /steps\[1\]/.test(e.message),
+  );
+  // Fewer steps than the parent: its last step is not this plan's.
+  const prefix = normalizePlan({ goal: "g", steps: given.steps.slice(0, 2) }, options);
+  assert.deepEqual(prefix.order, ["a", "b"]);
+  assert.equal(prefix.output, "b");
+  assert.throws(
+    () =>
+      normalizePlan(
+        { goal: "g", steps: [...given.steps.slice(0, 2), step("d", { dependsOn: ["c"] })] },
+        options,
+      ),
+    (e: unknown) => e instanceof PlanError && e.path === "steps[2].dependsOn[0]",
+  );
+  // The same steps in another order.
+  const moved = normalizePlan(
+    { goal: "g", steps: [given.steps[2]!, given.steps[0]!, given.steps[1]!] },
+    options,
+  );
+  assert.deepEqual(moved.order, ["a", "b", "c"]);
+  assert.deepEqual(moved.steps.map((s) => s.id), ["c", "a", "b"]);
+  assert.equal(moved.output, "c");
+});
