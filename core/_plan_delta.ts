@@ -16,20 +16,27 @@ export interface PlanDelta {
 /** The delta from `from` to `to`, given their diff. */
 export function planDelta(from: PlanVersion, to: PlanVersion, diff: PlanDiff): PlanDelta {
   const changed = new Set([...diff.added, ...diff.changed.map((c) => c.id)]);
-  const removed = new Set(diff.removed);
-  const expected = [
-    ...from.steps.filter((s) => !removed.has(s.id)).map((s) => s.id),
-    ...diff.added,
-  ];
-  const inOrder = expected.length === to.steps.length &&
-    to.steps.every((s, i) => s.id === expected[i]);
   return {
     id: to.id,
     goal: to.goal,
     output: to.output,
-    steps: to.steps.filter((s) => changed.has(s.id)),
-    ...(inOrder ? {} : { order: to.steps.map((s) => s.id) }),
+    steps: changed.size === 0 ? [] : to.steps.filter((s) => changed.has(s.id)),
+    ...(keptOrder(from, to, diff) ? {} : { order: to.steps.map((s) => s.id) }),
   };
+}
+
+/** Whether `to` lists the steps `from` kept in their order, then the added ones. */
+function keptOrder(from: PlanVersion, to: PlanVersion, diff: PlanDiff): boolean {
+  if (from.steps.length - diff.removed.length + diff.added.length !== to.steps.length) {
+    return false;
+  }
+  const removed = new Set(diff.removed);
+  let k = 0;
+  for (const step of from.steps) {
+    if (removed.size > 0 && removed.has(step.id)) continue;
+    if (to.steps[k++]!.id !== step.id) return false;
+  }
+  return diff.added.every((id) => to.steps[k++]!.id === id);
 }
 
 /** Rebuilds a version from the one before, the diff and the delta. */

@@ -31,6 +31,8 @@ export interface PlanEdges {
   readonly ids: readonly string[];
   readonly index: ReadonlyMap<string, number>;
   readonly edges: Uint32Array;
+  /** Step indices in the analysis' topological order, when the plan was analysed. */
+  readonly order?: Uint32Array;
 }
 
 const planGraphs = new WeakMap<object, PlanEdges>();
@@ -101,7 +103,7 @@ export function analyzePlanGraph(
       criticalPath: Array.from(s.path, id),
       makespanMs: s.makespan,
       slackMs,
-      edges: { ids: shape.ids, index, edges },
+      edges: { ids: shape.ids, index, edges, order },
     };
   } catch (error) {
     if (

@@ -1,7 +1,7 @@
-import { jsonEqual, sameSet } from "./_json_equal.ts";
 import type { Plan, PlanInput, Step, StepInput } from "./plan.ts";
 import { planEdges } from "./graph.ts";
 import { planToInput } from "./optimize_plan.ts";
+import { survivalMarks } from "./_merge_marks.ts";
 import type { StepState } from "./step_state.ts";
 
 /**
@@ -79,29 +79,6 @@ export function survivingSteps(
   next: Plan,
   keyOf: (step: Step) => string | undefined,
 ): Set<string> {
-  const kept = new Set<string>();
-  const index = planEdges(next).index;
-  for (const id of next.order) {
-    const step = next.steps[index.get(id)!]!;
-    const prev = current.get(id);
-    if (prev === undefined || prev.step.tool !== step.tool) continue;
-    if (!step.dependsOn.every((d) => kept.has(d) && current.get(d)!.state === "completed")) {
-      continue;
-    }
-    if (prev.state === "completed") {
-      // The same validated step over the same surviving dependencies reads the same outputs.
-      const same = prev.step === step ||
-        (prev.key === undefined
-          ? jsonEqual(prev.step.input, step.input)
-          : keyOf(step) === prev.key);
-      if (same) kept.add(id);
-    } else if (prev.state === "ready" || prev.state === "running" || prev.state === "retrying") {
-      const p = prev.step;
-      if (
-        jsonEqual(p.input, step.input) && p.when === step.when && p.expect === step.expect &&
-        sameSet(p.dependsOn, step.dependsOn)
-      ) kept.add(id);
-    }
-  }
-  return kept;
+  const live = survivalMarks(next.steps.map((s) => current.get(s.id)), next, keyOf);
+  return new Set(next.steps.filter((_, i) => live[i] === 1).map((s) => s.id));
 }

@@ -4,7 +4,7 @@ import type { Condition } from "./conditions.ts";
 import type { EventImpact, RunEventType } from "./events.ts";
 import type { Plan, Step } from "./plan.ts";
 import { planEdges } from "./graph.ts";
-import { survivingSteps } from "./plan_merge.ts";
+import { survivalMarks } from "./_merge_marks.ts";
 import { resolveReferences } from "./references.ts";
 import type { StepFailure } from "./run_result.ts";
 import type { RunState } from "./run_state.ts";
@@ -47,6 +47,8 @@ export class StepBoard {
   /** Compiled `when:` and `expect:` conditions (`expect:ID`). */
   conditions: ReadonlyMap<string, Condition>;
   records = new Map<string, StepRecord>();
+  /** The records in plan order. */
+  #list: StepRecord[];
   /** Ready steps, in the order they became ready. */
   ready: StepRecord[] = [];
   /** Outputs of completed steps. */
@@ -68,9 +70,9 @@ export class StepBoard {
     this.conditions = conditions;
     this.#context = context;
     this.#emit = emit;
-    const list = plan.steps.map((step) => newRecord(step, 0));
-    for (const record of list) this.records.set(record.step.id, record);
-    linkRecords(list, planEdges(plan).edges);
+    this.#list = plan.steps.map((step) => newRecord(step, 0));
+    for (const record of this.#list) this.records.set(record.step.id, record);
+    linkRecords(this.#list, planEdges(plan).edges);
   }
 
   setState(record: StepRecord, to: StepState): void {
@@ -218,7 +220,12 @@ export class StepBoard {
     abort: (record: StepRecord, why: string) => void,
   ): { kept: number; reset: string[]; cancelled: string[] } {
     const old = this.records;
-    const kept = survivingSteps(old, plan, (step) => {
+    const oldList = this.#list;
+    // The usual replan keeps every id in its place: the records then line up by index.
+    const aligned = oldList.length === plan.steps.length &&
+      oldList.every((r, i) => r.step.id === plan.steps[i]!.id);
+    const prevs = aligned ? oldList : plan.steps.map((s) => old.get(s.id));
+    const live = survivalMarks(prevs, plan, (step) => {
       try {
         const input = resolveReferences(step.input, {
           outputs: this.outputs,
@@ -229,27 +236,14 @@ export class StepBoard {
         return undefined;
       }
     });
-    const records = new Map<string, StepRecord>();
+    const records = aligned ? old : new Map<string, StepRecord>();
     const list: StepRecord[] = [];
     const ready: StepRecord[] = [];
     const reset: string[] = [];
     const cancelled: string[] = [];
-    for (const step of plan.steps) {
-      const prev = old.get(step.id);
-      let record: StepRecord;
-      if (prev !== undefined && kept.has(step.id)) {
-        prev.step = step;
-        record = prev;
-        if (record.state === "ready") ready.push(record);
-      } else {
-        record = newRecord(step, prev?.attempts ?? 0);
-      }
-      records.set(step.id, record);
-      list.push(record);
-    }
     const why = `Replaced by plan version ${plan.version}`;
-    for (const [id, prev] of old) {
-      if (kept.has(id)) continue;
+    const retire = (prev: StepRecord) => {
+      const id = prev.step.id;
       if (prev.state === "completed" || prev.state === "failed" || prev.state === "skipped") {
         reset.push(id);
       }
@@ -260,13 +254,33 @@ export class StepBoard {
       }
       this.outputs.delete(id);
       delete this.conditionSteps[id];
+    };
+    let kept = 0;
+    plan.steps.forEach((step, i) => {
+      const prev = prevs[i];
+      let record: StepRecord;
+      if (live[i] === 1) {
+        prev!.step = step;
+        record = prev!;
+        kept++;
+        if (record.state === "ready") ready.push(record);
+      } else {
+        record = newRecord(step, prev?.attempts ?? 0);
+        if (aligned) retire(prev!);
+      }
+      records.set(step.id, record);
+      list.push(record);
+    });
+    if (!aligned) {
+      for (const prev of old.values()) if (records.get(prev.step.id) !== prev) retire(prev);
     }
     linkRecords(list, planEdges(plan).edges);
     this.records = records;
+    this.#list = list;
     this.plan = plan;
     this.conditions = conditions;
     this.ready = ready;
-    return { kept: kept.size, reset, cancelled };
+    return { kept, reset, cancelled };
   }
 
   /** The steps' final states and attempts, as a checkpoint holds them. */
