@@ -32,9 +32,10 @@ export interface GuardOptions extends InputCaps {
   readonly root?: string;
   /**
    * Objects for which it returns true are taken as checked already: they are skipped, and not
-   * counted against the caps (a validated plan's steps given back unchanged, say).
+   * counted against the caps (a validated plan's steps given back unchanged, say). `index` is
+   * the object's place in the array holding it, or -1.
    */
-  readonly checked?: (value: object) => boolean;
+  readonly checked?: (value: object, index: number) => boolean;
 }
 
 /** Keys that could reach or replace an object's prototype. */
@@ -85,7 +86,7 @@ export function guardInput(value: unknown, options: GuardOptions = {}): number {
     } else if (typeof item === "string") {
       bytes += item.length + 2;
     } else if (typeof item === "object") {
-      if (checked?.(item)) continue;
+      if (checked?.(item, typeof frame.key === "number" ? frame.key : -1)) continue;
       const depth = frame.depth;
       if (depth >= maxDepth) {
         throw new PlanError(`Nested deeper than ${maxDepth} levels`, { path: at(frame) });
@@ -98,7 +99,7 @@ export function guardInput(value: unknown, options: GuardOptions = {}): number {
           const child: unknown = item[i];
           // A checked item (a reused step in a long list, say) needs no frame.
           if (checked !== undefined && typeof child === "object" && child !== null) {
-            if (checked(child)) continue;
+            if (checked(child, i)) continue;
           }
           stack.push({ value: child, depth: depth + 1, parent: frame, key: i });
         }

@@ -156,7 +156,7 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     options.tools.has(origin.tool);
   guardInput(input, {
     ...caps,
-    ...(reuse && { checked: (value: object) => reusable(originOf(value), -1) }),
+    ...(reuse && { checked: (value: object, i: number) => reusable(originOf(value), i) }),
   });
   if (!isObject(input)) {
     throw new PlanError("A plan must be an object with goal and steps", { path: "" });

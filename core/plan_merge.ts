@@ -44,10 +44,11 @@ export function carryCompletedSteps(
   // Which of the current steps the proposal names, by index.
   const index = planEdges(current).index;
   const named = new Uint8Array(current.steps.length);
-  for (const s of proposal.steps) {
-    const i = index.get((s as Partial<StepInput> | null)?.id!);
+  proposal.steps.forEach((s, k) => {
+    const id = (s as Partial<StepInput> | null)?.id;
+    const i = k < current.steps.length && current.steps[k]!.id === id ? k : index.get(id!);
     if (i !== undefined) named[i] = 1;
-  }
+  });
   const missing = current.steps.filter((s, i) => named[i] === 0 && completed.has(s.id));
   if (missing.length === 0) return proposal;
   const carried = planToInput({ ...current, steps: missing }).steps;

@@ -307,7 +307,7 @@ function newRecord(step: Step, attempts: number): StepRecord {
  */
 function linkRecords(list: readonly StepRecord[], edges: Uint32Array): void {
   for (const record of list) {
-    record.dependents = [];
+    if (record.dependents.length > 0) record.dependents.length = 0;
     record.waiting = 0;
   }
   for (let k = 0; k < edges.length; k += 2) {

@@ -71,8 +71,10 @@ function keepOutside(
     return proposal;
   }
   const named = new Uint8Array(current.length);
-  const steps = proposal.steps.map((s) => {
-    const i = index.get((s as Partial<StepInput> | null)?.id!);
+  const steps = proposal.steps.map((s, k) => {
+    // Most steps keep their place: the index is asked only for one that moved.
+    const id = (s as Partial<StepInput> | null)?.id;
+    const i = k < current.length && current[k]!.id === id ? k : index.get(id!);
     if (i === undefined) return s;
     named[i] = 1;
     return inside[i] === 1 ? s : current[i]!;
