@@ -1,4 +1,5 @@
 // Plan versions are recorded as deltas: storage grows with what changed, not with plan size.
+import { planEdges } from "./graph.ts";
 import type { Step } from "./plan.ts";
 import type { PlanDiff, PlanVersion } from "./plan_diff.ts";
 
@@ -20,9 +21,17 @@ export function planDelta(from: PlanVersion, to: PlanVersion, diff: PlanDiff): P
     id: to.id,
     goal: to.goal,
     output: to.output,
-    steps: changed.size === 0 ? [] : to.steps.filter((s) => changed.has(s.id)),
+    steps: changedSteps(to, changed),
     ...(keptOrder(from, to, diff) ? {} : { order: to.steps.map((s) => s.id) }),
   };
+}
+
+/** The steps of `to` with these ids, in its order; few are looked up by index. */
+function changedSteps(to: PlanVersion, ids: ReadonlySet<string>): Step[] {
+  if (ids.size === 0) return [];
+  if (ids.size > 64) return to.steps.filter((s) => ids.has(s.id));
+  const index = planEdges(to).index;
+  return [...ids].map((id) => index.get(id)!).sort((a, b) => a - b).map((i) => to.steps[i]!);
 }
 
 /** Whether `to` lists the steps `from` kept in their order, then the added ones. */

@@ -40,6 +40,7 @@ export function estimatePlanCost(plan: Plan, tools: ReadonlyMap<string, Tool>): 
  */
 export function choosePlan(plans: readonly Plan[], tools: ReadonlyMap<string, Tool>): Plan {
   if (plans.length === 0) throw new RangeError("choosePlan() needs at least one plan");
+  if (plans.length === 1) return plans[0]!;
   let best = plans[0]!;
   let bestCost = estimatePlanCost(best, tools);
   for (const plan of plans.slice(1)) {

@@ -118,10 +118,16 @@ function alignedChanges(
   to: readonly Step[],
 ): StepChange[] | undefined {
   if (from.length !== to.length) return undefined;
-  for (let i = 0; i < from.length; i++) if (from[i]!.id !== to[i]!.id) return undefined;
-  const changed: StepChange[] = [];
+  const differ: number[] = [];
   for (let i = 0; i < from.length; i++) {
-    if (from[i] === to[i]) continue;
+    const a = from[i]!;
+    const b = to[i]!;
+    if (a === b) continue;
+    if (a.id !== b.id) return undefined;
+    differ.push(i);
+  }
+  const changed: StepChange[] = [];
+  for (const i of differ) {
     const change = changeOf(from[i]!, to[i]!);
     if (change) changed.push(change);
   }

@@ -260,15 +260,17 @@ export class StepBoard {
       const prev = prevs[i];
       let record: StepRecord;
       if (live[i] === 1) {
-        prev!.step = step;
         record = prev!;
+        if (record.step !== step) record.step = step;
         kept++;
         if (record.state === "ready") ready.push(record);
+        // Lined up, the map holds it under this id already.
+        if (!aligned) records.set(step.id, record);
       } else {
         record = newRecord(step, prev?.attempts ?? 0);
         if (aligned) retire(prev!);
+        records.set(step.id, record);
       }
-      records.set(step.id, record);
       list.push(record);
     });
     if (!aligned) {
