@@ -2,6 +2,7 @@
 import { analyzeDag, descendants, GraphError } from "../graph-wasm/mod.ts";
 import { CycleError } from "./errors.ts";
 import type { Step } from "./plan.ts";
+import { idRecord } from "./_id_record.ts";
 
 /** The shape of a plan the graph core needs. */
 export interface PlanShape {
@@ -91,7 +92,7 @@ export function analyzePlanGraph(
       priority: shape.priority,
     });
     const s = schedule!;
-    const slackMs: Record<string, number> = {};
+    const slackMs: Record<string, number> = idRecord();
     shape.ids.forEach((stepId, i) => (slackMs[stepId] = s.slack[i]!));
     const byLevel: string[][] = [];
     for (let k = 0; k < levels.depth; k++) {

@@ -18,6 +18,7 @@ import { StepBoard, type StepRecord } from "./step_board.ts";
 import type { PlanVersion } from "./plan_diff.ts";
 import { RunView } from "./_run_view.ts";
 import { StepRunner, Stop } from "./step_runner.ts";
+import { idRecord } from "./_id_record.ts";
 
 export type { RunReplanning };
 
@@ -192,7 +193,7 @@ export class RunLoop {
   #snapshot(): RunState {
     return {
       seq: this.#log.seq,
-      outputs: Object.fromEntries(this.#board.outputs),
+      outputs: this.#outputs(),
       ...this.#board.snapshot(),
       usage: { ...this.#guard.usage },
       retries: this.#guard.retries,
@@ -201,6 +202,13 @@ export class RunLoop {
       ...(this.#ended === undefined ? {} : { ended: this.#ended }),
       ...(this.#replanner.waitingFor ? { waiting: this.#replanner.waitingFor } : {}),
     };
+  }
+
+  /** The completed steps' outputs, as an object. */
+  #outputs(): Record<string, unknown> {
+    const outputs = idRecord<unknown>();
+    for (const [id, output] of this.#board.outputs) outputs[id] = output;
+    return outputs;
   }
 
   /** The plan version being run. */
@@ -438,8 +446,8 @@ export class RunLoop {
 
   async #finish(): Promise<RunResult> {
     const plan = this.#board.plan;
-    const steps: Record<string, StepState> = {};
-    const outputs: Record<string, unknown> = {};
+    const steps: Record<string, StepState> = idRecord();
+    const outputs: Record<string, unknown> = idRecord();
     const undone: string[] = [];
     let failed = false;
     for (const [id, record] of this.#board.records) {

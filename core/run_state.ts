@@ -2,6 +2,7 @@ import type { RunEvent } from "./events.ts";
 import type { ReplanTrigger } from "./planner.ts";
 import type { StepState } from "./step_state.ts";
 import { addUsage } from "./_usage.ts";
+import { idRecord } from "./_id_record.ts";
 
 /**
  * A run's state as a fold over its events: what resume needs. Steps that were running when the
@@ -34,9 +35,9 @@ export interface RunState {
 export function emptyRunState(): RunState {
   return {
     seq: 0,
-    outputs: {},
-    states: {},
-    attempts: {},
+    outputs: idRecord(),
+    states: idRecord(),
+    attempts: idRecord(),
     usage: { tokens: 0, apiCalls: 0, costUsd: 0 },
     retries: 0,
   };

@@ -9,6 +9,7 @@ import { resolveReferences } from "./references.ts";
 import type { StepFailure } from "./run_result.ts";
 import type { RunState } from "./run_state.ts";
 import { type StepState, transition } from "./step_state.ts";
+import { idRecord } from "./_id_record.ts";
 
 /** A step of the version being run, and where it is. */
 export interface StepRecord {
@@ -54,7 +55,7 @@ export class StepBoard {
   /** Outputs of completed steps. */
   readonly outputs = new Map<string, unknown>();
   /** `steps` as conditions see it: completed steps' outputs. */
-  conditionSteps: Record<string, { output: unknown }> = {};
+  conditionSteps: Record<string, { output: unknown }> = idRecord();
   /** Every failure of the run, earlier versions' included. */
   readonly failures: StepFailure[] = [];
   readonly #context: Readonly<Record<string, unknown>>;
@@ -287,8 +288,8 @@ export class StepBoard {
 
   /** The steps' final states and attempts, as a checkpoint holds them. */
   snapshot(): Pick<RunState, "states" | "attempts"> {
-    const states: RunState["states"] = {};
-    const attempts: RunState["attempts"] = {};
+    const states: RunState["states"] = idRecord();
+    const attempts: RunState["attempts"] = idRecord();
     for (const [id, record] of this.records) {
       if (record.attempts > 0) attempts[id] = record.attempts;
       if (record.state === "completed" || record.state === "failed" || record.state === "skipped") {
