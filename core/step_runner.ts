@@ -1,6 +1,6 @@
 // Running one step: its attempts, the tool call, retries with back-off, and what a failure
 // or a step past its share of the deadline sets off.
-import { addUsage, noUsage } from "./_usage.ts";
+import { addUsage, noUsage, type Total } from "./_usage.ts";
 import { backoffDelay } from "./_backoff.ts";
 import { CallAbort, callTool } from "./call_tool.ts";
 import { canonicalJson } from "./canonical_json.ts";
@@ -13,7 +13,7 @@ import type { Step } from "./plan.ts";
 import type { ReplanTrigger } from "./planner.ts";
 import { resolveReferences } from "./references.ts";
 import type { StepBoard, StepRecord } from "./step_board.ts";
-import type { Tool, Usage } from "./tool.ts";
+import type { Tool, ToolContext, Usage } from "./tool.ts";
 
 /** Why the run stopped a step: cancellation, a limit, a replan that replaced it. */
 export class Stop extends Error {}
@@ -193,44 +193,25 @@ export class StepRunner {
     step: Step,
     input: unknown,
     attempt: number,
-    usage: { tokens: number; apiCalls: number; costUsd: number },
+    usage: Total,
     abort: CallAbort,
   ): Promise<unknown> {
-    const report = (u: Usage) => {
-      addUsage(usage, u);
-      this.#site.report(u);
-    };
     // A step started just as the run's deadline passed is aborted at once.
     const stop = this.#site.stopped();
     if (stop && stop.limit === "maxDurationMs") {
       abort.abort(new Stop(stop.reason));
     }
+    const context = new CallContext(this.#site, step.id, attempt, usage, abort);
     try {
       return await callTool(tool, input, {
         stepId: step.id,
         timeoutMs: step.timeoutMs,
         abort,
         clock: this.#site.clock,
-        context: {
-          get signal() {
-            return abort.signal;
-          },
-          runId: this.#site.runId,
-          stepId: step.id,
-          attempt,
-          context: this.#site.context,
-          report,
-          emit: (message, data) =>
-            this.#site.emit(
-              "tool.progress",
-              { message, ...(data === undefined ? {} : { data: toJson(data) }) },
-              step.id,
-              "progress",
-            ),
-        },
+        context,
       });
     } finally {
-      if (tool.cost) report(tool.cost);
+      if (tool.cost) context.report(tool.cost);
     }
   }
 
@@ -288,6 +269,43 @@ export class StepRunner {
         : "failure";
       this.#site.replan({ kind, stepId: step.id, error: final });
     }
+  }
+}
+
+/** What a tool sees of its call; the signal is made only when the tool reads it. */
+class CallContext implements ToolContext {
+  readonly runId: string;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly report: (usage: Usage) => void;
+  readonly emit: (message: string, data?: unknown) => void;
+  readonly #abort: CallAbort;
+
+  constructor(
+    site: AttemptSite,
+    readonly stepId: string,
+    readonly attempt: number,
+    usage: Total,
+    abort: CallAbort,
+  ) {
+    this.runId = site.runId;
+    this.context = site.context;
+    this.#abort = abort;
+    // Own functions, so that a tool may take them off the context.
+    this.report = (u) => {
+      addUsage(usage, u);
+      site.report(u);
+    };
+    this.emit = (message, data) =>
+      site.emit(
+        "tool.progress",
+        { message, ...(data === undefined ? {} : { data: toJson(data) }) },
+        stepId,
+        "progress",
+      );
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
   }
 }
 
