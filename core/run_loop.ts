@@ -6,7 +6,6 @@ import type { Limits } from "./limits.ts";
 import type { Plan } from "./plan.ts";
 import type { RunResult, RunStatus } from "./run_result.ts";
 import type { Scheduler, SchedulerView } from "./scheduler.ts";
-import type { StepState } from "./step_state.ts";
 import type { HistoryStore } from "./store.ts";
 import type { Tool, Usage } from "./tool.ts";
 import { LoopGuard, type Trip } from "./loop_guard.ts";
@@ -18,7 +17,6 @@ import { StepBoard, type StepRecord } from "./step_board.ts";
 import type { PlanVersion } from "./plan_diff.ts";
 import { RunView } from "./_run_view.ts";
 import { StepRunner, Stop } from "./step_runner.ts";
-import { idRecord } from "./_id_record.ts";
 
 export type { RunReplanning };
 
@@ -193,7 +191,7 @@ export class RunLoop {
   #snapshot(): RunState {
     return {
       seq: this.#log.seq,
-      outputs: this.#outputs(),
+      outputs: this.#board.outputsRecord(),
       ...this.#board.snapshot(),
       usage: { ...this.#guard.usage },
       retries: this.#guard.retries,
@@ -202,13 +200,6 @@ export class RunLoop {
       ...(this.#ended === undefined ? {} : { ended: this.#ended }),
       ...(this.#replanner.waitingFor ? { waiting: this.#replanner.waitingFor } : {}),
     };
-  }
-
-  /** The completed steps' outputs, as an object. */
-  #outputs(): Record<string, unknown> {
-    const outputs = idRecord<unknown>();
-    for (const [id, output] of this.#board.outputs) outputs[id] = output;
-    return outputs;
   }
 
   /** The plan version being run. */
@@ -446,24 +437,10 @@ export class RunLoop {
 
   async #finish(): Promise<RunResult> {
     const plan = this.#board.plan;
-    const steps: Record<string, StepState> = idRecord();
-    const outputs: Record<string, unknown> = idRecord();
-    const undone: string[] = [];
-    let failed = false;
-    for (const [id, record] of this.#board.records) {
-      steps[id] = record.state;
-      if (record.state === "failed") failed = true;
-      if (record.state === "completed") outputs[id] = this.#board.outputs.get(id);
-      else undone.push(id);
-    }
-    // A step merged into an identical one by the optimizer reports that one's result.
-    if (plan.version === this.#s.plan.version) {
-      for (const [merged, into] of this.#s.optimized?.mergedSteps ?? []) {
-        steps[merged] = steps[into]!;
-        if (into in outputs) outputs[merged] = outputs[into];
-        else undone.push(merged);
-      }
-    }
+    // Steps the optimizer merged away report the results of the steps they were merged into.
+    const { steps, outputs, undone, failed } = this.#board.outcome(
+      plan.version === this.#s.plan.version ? this.#s.optimized?.mergedSteps : undefined,
+    );
     const status: RunStatus = this.#stop?.status ?? (failed ? "failed" : "completed");
     const durationMs = this.#s.clock.now() - this.#startedAt;
     this.#ended = status;

@@ -286,6 +286,42 @@ export class StepBoard {
     return { kept, reset, cancelled };
   }
 
+  /** The completed steps' outputs, as an object. */
+  outputsRecord(): Record<string, unknown> {
+    const outputs = idRecord<unknown>();
+    for (const [id, output] of this.outputs) outputs[id] = output;
+    return outputs;
+  }
+
+  /**
+   * Every step's state, the completed steps' outputs, the steps left undone and whether one
+   * failed, as a run's result gives them. A step in `merged` (merged away, to the step it was
+   * merged into) reports that step's state and output.
+   */
+  outcome(merged: readonly (readonly [string, string])[] | undefined): {
+    steps: Record<string, StepState>;
+    outputs: Record<string, unknown>;
+    undone: string[];
+    failed: boolean;
+  } {
+    const steps = idRecord<StepState>();
+    const outputs = idRecord<unknown>();
+    const undone: string[] = [];
+    let failed = false;
+    for (const [id, record] of this.records) {
+      steps[id] = record.state;
+      if (record.state === "failed") failed = true;
+      if (record.state === "completed") outputs[id] = this.outputs.get(id);
+      else undone.push(id);
+    }
+    for (const [id, into] of merged ?? []) {
+      steps[id] = steps[into]!;
+      if (into in outputs) outputs[id] = outputs[into];
+      else undone.push(id);
+    }
+    return { steps, outputs, undone, failed };
+  }
+
   /** The steps' final states and attempts, as a checkpoint holds them. */
   snapshot(): Pick<RunState, "states" | "attempts"> {
     const states: RunState["states"] = idRecord();
