@@ -73,22 +73,27 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * Calls `tool.run` and settles when it does, or when its abort switch is thrown (the timeout,
  * or the run), whichever comes first. A tool that ignores its signal is abandoned: its
  * eventual result is dropped. A tool that answers synchronously cannot be interrupted, so its
- * answer is taken as it is, with no timer.
+ * answer is given back as it is, with no timer and no promise.
  *
  * @param tool The tool.
  * @param input Its input (already checked).
  * @param options Timeout, abort switch, clock and context.
- * @returns The tool's output.
+ * @returns The tool's output, or a promise of it when the tool answered with one.
+ * @throws The abort reason when the call was aborted before it started, or what the tool threw.
  */
-export async function callTool(
+export function callTool(
   tool: Tool,
   input: unknown,
   options: ToolCallOptions,
-): Promise<unknown> {
-  const { timeoutMs, stepId, abort, clock } = options;
+): unknown {
+  const { abort } = options;
   if (abort.aborted) throw abort.reason;
   const answer = tool.run(input as never, options.context);
-  if (!isThenable(answer)) return answer;
+  return isThenable(answer) ? settle(answer, options) : answer;
+}
+
+async function settle(answer: PromiseLike<unknown>, options: ToolCallOptions): Promise<unknown> {
+  const { timeoutMs, stepId, abort, clock } = options;
   const timer = timeoutMs === undefined ? undefined : new AbortController();
   if (timer !== undefined) {
     clock.sleep(timeoutMs!, timer.signal).then(() => {

@@ -116,13 +116,20 @@ export class StepRunner {
         output = await shared;
         cached = true;
       } else {
-        const call = this.#call(tool, step, input, record.attempts, usage, abort);
         if (cacheable) {
+          let call: Promise<unknown>;
+          try {
+            call = Promise.resolve(this.#call(tool, step, input, record.attempts, usage, abort));
+          } catch (e) {
+            call = Promise.reject(e);
+          }
           this.#cache.set(key, call);
           // A failed call is forgotten, so a retry calls the tool again.
           call.catch(() => this.#cache.delete(key));
+          output = await call;
+        } else {
+          output = await this.#call(tool, step, input, record.attempts, usage, abort);
         }
-        output = await call;
       }
       output = checkStepOutput(tool, step, output, {
         maxOutputBytes: this.#site.guard.limits.maxOutputBytes,
@@ -188,31 +195,43 @@ export class StepRunner {
     return () => watch.abort("settled");
   }
 
-  async #call(
+  /** Calls the tool: its output, or a promise of it when the tool answers with one. */
+  #call(
     tool: Tool,
     step: Step,
     input: unknown,
     attempt: number,
     usage: Total,
     abort: CallAbort,
-  ): Promise<unknown> {
+  ): unknown {
     // A step started just as the run's deadline passed is aborted at once.
     const stop = this.#site.stopped();
     if (stop && stop.limit === "maxDurationMs") {
       abort.abort(new Stop(stop.reason));
     }
     const context = new CallContext(this.#site, step.id, attempt, usage, abort);
+    const options = {
+      stepId: step.id,
+      timeoutMs: step.timeoutMs,
+      abort,
+      clock: this.#site.clock,
+      context,
+    };
+    const { cost } = tool;
+    if (cost === undefined) return callTool(tool, input, options);
+    // The tool's fixed cost is charged once the call has settled, however it ends.
+    let answer: unknown;
     try {
-      return await callTool(tool, input, {
-        stepId: step.id,
-        timeoutMs: step.timeoutMs,
-        abort,
-        clock: this.#site.clock,
-        context,
-      });
-    } finally {
-      if (tool.cost) context.report(tool.cost);
+      answer = callTool(tool, input, options);
+    } catch (error) {
+      context.report(cost);
+      throw error;
     }
+    if (!(answer instanceof Promise)) {
+      context.report(cost);
+      return answer;
+    }
+    return answer.finally(() => context.report(cost));
   }
 
   /** A failed attempt: retried with back-off, or the step fails and may trigger a replan. */
