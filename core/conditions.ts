@@ -12,7 +12,10 @@ export type Condition = (scope: ConditionScope) => unknown;
 
 /**
  * The language of `when:` conditions, as a plugin (the preset loads CEL). `compile` is called
- * once per condition when a plan is validated, so a malformed condition is a plan error.
+ * when a plan is validated, so a malformed condition is a plan error. An orchestrator keeps what
+ * it compiled by expression text (up to 4,096 expressions): later plans and plan versions with
+ * the same expression reuse it, so `compile` must give a condition that depends only on its
+ * expression.
  */
 export interface ConditionLanguage {
   readonly name: string;

@@ -19,6 +19,7 @@ import type { PlanVersion } from "./plan_diff.ts";
 import type { Tool, Usage } from "./tool.ts";
 import { ReplanEngine, type ReplanPolicy, resolveReplanPolicy } from "./replan.ts";
 import { deepFreeze } from "./_frozen_json.ts";
+import { cachedConditions } from "./_condition_cache.ts";
 
 /** What the kernel is built from; every slot must be filled (the preset fills defaults). */
 export interface KernelOptions {
@@ -201,6 +202,9 @@ export function createKernel(options: KernelOptions): Orchestrator {
     : options.replan;
   const policy = resolveReplanPolicy(policyInput, [...strategies.keys()]);
 
+  // Every plan of this orchestrator, and every version of it, shares compiled conditions.
+  const conditions = slots.conditions && cachedConditions(slots.conditions);
+
   /** Validates a plan and compiles its conditions. */
   function prepare(
     input: unknown,
@@ -212,7 +216,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       tools,
       caps,
       compiled,
-      ...(slots.conditions ? { conditions: slots.conditions } : {}),
+      ...(conditions ? { conditions } : {}),
       ...extra,
     };
     const plan = typeof input === "string"

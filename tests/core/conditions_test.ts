@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   celConditions,
+  type ConditionLanguage,
   createKernel,
   createOrchestrator,
   memoryStore,
@@ -117,4 +118,50 @@ Deno.test("reserved step ids are refused", () => {
       /is reserved/,
     );
   }
+});
+
+Deno.test("when: each expression is compiled once per orchestrator; a malformed one fails every time", async () => {
+  const cel = celConditions();
+  const compiled: string[] = [];
+  const counting: ConditionLanguage = {
+    name: "counting-cel",
+    kind: "conditions",
+    compile: (expression) => {
+      compiled.push(expression);
+      return cel.compile(expression);
+    },
+  };
+  const b = createOrchestrator({ tools: [workTool(callLog())], plugins: [counting] });
+  const plan = (extra: string) => ({
+    goal: "g",
+    steps: [
+      { id: "a", tool: "work", input: { id: "a", values: [2] } },
+      {
+        id: "b",
+        tool: "work",
+        input: { id: "b" },
+        dependsOn: ["a"],
+        when: "steps.a.output.sum > 1",
+      },
+      { id: "c", tool: "work", input: { id: "c" }, dependsOn: ["a"], when: extra },
+    ],
+  });
+  const first = await b.run(plan("steps.a.output.sum > 5")).result;
+  const second = await b.run(plan("steps.a.output.sum > 5")).result;
+  const third = await b.run(plan("steps.a.output.sum < 5")).result;
+  assert.deepEqual(first.steps, { a: "completed", b: "completed", c: "skipped" });
+  assert.deepEqual(second.steps, first.steps);
+  assert.deepEqual(third.steps, { a: "completed", b: "completed", c: "completed" });
+  assert.deepEqual(compiled, [
+    "steps.a.output.sum > 1",
+    "steps.a.output.sum > 5",
+    "steps.a.output.sum < 5",
+  ]);
+  for (let i = 0; i < 2; i++) {
+    assert.throws(
+      () => b.run(plan("steps.a.output.sum >")),
+      (e: unknown) => e instanceof PlanError && e.path === "steps[2].when",
+    );
+  }
+  assert.equal(compiled.filter((e) => e === "steps.a.output.sum >").length, 2);
 });
