@@ -1,7 +1,10 @@
 /** What a condition sees: completed steps' outputs and the run's context. */
 export interface ConditionScope {
-  /** `steps.ID.output` for every completed step. */
-  readonly steps: Readonly<Record<string, { readonly output: unknown }>>;
+  /**
+   * `steps.ID.output` for every completed step, by step id. A map, so that a condition is
+   * evaluated without copying the steps of a large plan.
+   */
+  readonly steps: ReadonlyMap<string, { readonly output: unknown }>;
   readonly context: Readonly<Record<string, unknown>>;
   /** The step's own output, for `expect:` expressions. */
   readonly output?: unknown;

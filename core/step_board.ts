@@ -55,7 +55,7 @@ export class StepBoard {
   /** Outputs of completed steps. */
   readonly outputs = new Map<string, unknown>();
   /** `steps` as conditions see it: completed steps' outputs. */
-  conditionSteps: Record<string, { output: unknown }> = idRecord();
+  readonly conditionSteps = new Map<string, { output: unknown }>();
   /** Every failure of the run, earlier versions' included. */
   readonly failures: StepFailure[] = [];
   readonly #context: Readonly<Record<string, unknown>>;
@@ -90,7 +90,7 @@ export class StepBoard {
       if (final === "completed" || final === "skipped") {
         if (final === "completed") {
           this.outputs.set(id, state.outputs[id]);
-          this.conditionSteps[id] = { output: state.outputs[id] };
+          this.conditionSteps.set(id, { output: state.outputs[id] });
         }
         for (const next of record.dependents) next.waiting--;
       }
@@ -153,7 +153,7 @@ export class StepBoard {
   complete(record: StepRecord, output: unknown): void {
     this.setState(record, "completed");
     this.outputs.set(record.step.id, output);
-    this.conditionSteps[record.step.id] = { output };
+    this.conditionSteps.set(record.step.id, { output });
   }
 
   /** After a completion's event is recorded: settles the dependents it released. */
@@ -254,7 +254,7 @@ export class StepBoard {
         cancelled.push(id);
       }
       this.outputs.delete(id);
-      delete this.conditionSteps[id];
+      this.conditionSteps.delete(id);
     };
     let kept = 0;
     plan.steps.forEach((step, i) => {

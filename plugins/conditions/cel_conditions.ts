@@ -14,7 +14,8 @@ import type { Condition, ConditionLanguage } from "../../core/conditions.ts";
  * import assert from "node:assert/strict";
  *
  * const when = celConditions().compile("steps.a.output.n > 2 && context.mode == 'full'");
- * assert.equal(when({ steps: { a: { output: { n: 3 } } }, context: { mode: "full" } }), true);
+ * const steps = new Map([["a", { output: { n: 3 } }]]);
+ * assert.equal(when({ steps, context: { mode: "full" } }), true);
  * ```
  */
 export function celConditions(): ConditionLanguage {

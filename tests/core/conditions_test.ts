@@ -107,7 +107,7 @@ Deno.test("when: a kernel without a condition language refuses plans that use on
       }),
     /steps\[0\]\.when: No condition language is loaded/,
   );
-  assert.equal(celConditions().compile("1 < 2")({ steps: {}, context: {} }), true);
+  assert.equal(celConditions().compile("1 < 2")({ steps: new Map(), context: {} }), true);
 });
 
 Deno.test("reserved step ids are refused", () => {
