@@ -3,7 +3,7 @@ import type { Clock } from "./clock.ts";
 import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
 import { EventLog } from "./event_log.ts";
 import type { Limits } from "./limits.ts";
-import type { Plan } from "./plan.ts";
+import type { Plan, Step } from "./plan.ts";
 import type { RunResult, RunStatus } from "./run_result.ts";
 import type { Scheduler, SchedulerView } from "./scheduler.ts";
 import type { HistoryStore } from "./store.ts";
@@ -81,6 +81,7 @@ export class RunLoop {
       setup.conditions,
       setup.context,
       (type, data, stepId, impact) => this.#emit(type, data, stepId, impact),
+      setup.scheduler.queue?.rank,
     );
     this.#log = new EventLog({
       runId: setup.runId,
@@ -339,13 +340,10 @@ export class RunLoop {
         this.#dirty = false;
         const started = this.#stop ? 0 : this.#schedule();
         const idle = this.#runner.running.size === 0 && this.#timers === 0;
-        if (idle && started === 0 && this.#board.ready.length > 0 && !this.#stop) {
+        if (idle && started === 0 && this.#board.ready.size > 0 && !this.#stop) {
           const { scheduler } = this.#s;
-          const ready = this.#board.ready.map((r) => r.step);
-          const wait = scheduler.retryAfterMs?.(
-            ready,
-            this.#view(this.#guard.limits.maxConcurrency),
-          );
+          const slots = this.#guard.limits.maxConcurrency;
+          const wait = scheduler.retryAfterMs?.(this.#readySteps(slots), this.#view(slots));
           if (wait !== undefined && wait >= 0) {
             // Nothing can start yet (a rate limit, say): look again when the scheduler says.
             this.#timers++;
@@ -356,12 +354,12 @@ export class RunLoop {
           } else {
             this.#stopForLimit(
               "scheduler",
-              `Scheduler "${scheduler.name}" started none of ${this.#board.ready.length} ready steps while nothing was running`,
+              `Scheduler "${scheduler.name}" started none of ${this.#board.ready.size} ready steps while nothing was running`,
             );
           }
         }
         const paused = this.#replanner.waiting && !this.#stop;
-        if (idle && !paused && (this.#board.ready.length === 0 || this.#stop)) break;
+        if (idle && !paused && (this.#board.ready.size === 0 || this.#stop)) break;
         const backlog = this.#log.schedule();
         if (backlog) await backlog;
         if (this.#dirty) continue;
@@ -388,10 +386,10 @@ export class RunLoop {
   /** Asks the scheduler and starts what it picks; returns how many started. */
   #schedule(): number {
     const { scheduler } = this.#s;
-    if (this.#board.ready.length === 0) return 0;
+    if (this.#board.ready.size === 0) return 0;
     const slots = this.#guard.limits.maxConcurrency - this.#runner.running.size;
     if (slots <= 0) return 0;
-    const decisions = scheduler.select(this.#board.ready.map((r) => r.step), this.#view(slots));
+    const decisions = scheduler.select(this.#readySteps(slots), this.#view(slots));
     let started = 0;
     for (const decision of decisions) {
       if (started >= slots || this.#stop) break;
@@ -402,8 +400,19 @@ export class RunLoop {
       started++;
       void this.#runner.attempt(record, decision.reason);
     }
-    if (started > 0) this.#board.ready = this.#board.ready.filter((r) => r.state === "ready");
     return started;
+  }
+
+  /**
+   * The ready steps the scheduler is handed: with a queue, only as many as may start now in its
+   * order; without one, all of them.
+   */
+  #readySteps(slots: number): Step[] {
+    const queue = this.#s.scheduler.queue;
+    const room = queue === undefined
+      ? Infinity
+      : Math.max(1, Math.min(slots, (queue.concurrency ?? Infinity) - this.#runner.running.size));
+    return this.#board.ready.first(room).map((r) => r.step);
   }
 
   /** The limits checked before a step starts. */

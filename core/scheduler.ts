@@ -25,6 +25,17 @@ export interface Decision {
   readonly reason: string;
 }
 
+/** How a scheduler orders the ready steps it takes (see {@linkcode Scheduler.queue}). */
+export interface SchedulerQueue {
+  /**
+   * A ready step's place in line in a plan version: lower first, ties in plan order. Without it,
+   * steps are taken in the order they became ready.
+   */
+  readonly rank?: (step: Step, plan: Plan) => number;
+  /** How many of its steps the scheduler lets run at once (the run's `maxConcurrency` caps it). */
+  readonly concurrency?: number;
+}
+
 /**
  * Decides which ready steps start now. It is asked whenever steps become ready or finish;
  * the kernel starts at most `view.slots` of the steps it returns, in the order returned.
@@ -32,7 +43,15 @@ export interface Decision {
 export interface Scheduler {
   readonly name: string;
   readonly kind: "scheduler";
-  /** Picks steps to start from those ready (in plan order). */
+  /**
+   * Given when the scheduler only ever starts the first ready steps in one order: the kernel then
+   * keeps the ready steps in that order as they become ready and hands `select` and
+   * `retryAfterMs` only as many as may start now, so that a round costs the steps it can start,
+   * not every step that is waiting (a plan with thousands of independent steps). Without it,
+   * they are handed every ready step.
+   */
+  readonly queue?: SchedulerQueue;
+  /** Picks steps to start from those ready (in the order they became ready, or the queue's). */
   select(ready: readonly Step[], view: SchedulerView): readonly Decision[];
   /**
    * Asked when `select` started nothing while nothing runs: in how many milliseconds to ask

@@ -10,6 +10,8 @@ import type { StepFailure } from "./run_result.ts";
 import type { RunState } from "./run_state.ts";
 import { type StepState, transition } from "./step_state.ts";
 import { idRecord } from "./_id_record.ts";
+import { ReadyQueue } from "./_ready_queue.ts";
+import type { SchedulerQueue } from "./scheduler.ts";
 
 /** A step of the version being run, and where it is. */
 export interface StepRecord {
@@ -26,6 +28,8 @@ export interface StepRecord {
   controller?: { abort(reason: unknown): void };
   /** Set when a replan took this step out of the plan or redefined it. */
   replaced?: string;
+  /** Its entry in the ready queue, while it is ready. */
+  entry?: object | undefined;
 }
 
 type Emit = (
@@ -50,8 +54,8 @@ export class StepBoard {
   records = new Map<string, StepRecord>();
   /** The records in plan order. */
   #list: StepRecord[];
-  /** Ready steps, in the order they became ready. */
-  ready: StepRecord[] = [];
+  /** Ready steps, in the order the scheduler takes them. */
+  ready: ReadyQueue<StepRecord>;
   /** Outputs of completed steps. */
   readonly outputs = new Map<string, unknown>();
   /** `steps` as conditions see it: completed steps' outputs. */
@@ -60,23 +64,28 @@ export class StepBoard {
   readonly failures: StepFailure[] = [];
   readonly #context: Readonly<Record<string, unknown>>;
   readonly #emit: Emit;
+  readonly #rank: SchedulerQueue["rank"];
 
   constructor(
     plan: Plan,
     conditions: ReadonlyMap<string, Condition>,
     context: Readonly<Record<string, unknown>>,
     emit: Emit,
+    rank?: SchedulerQueue["rank"],
   ) {
     this.plan = plan;
     this.conditions = conditions;
     this.#context = context;
     this.#emit = emit;
+    this.#rank = rank;
+    this.ready = new ReadyQueue(plan, planEdges(plan).index, rank);
     this.#list = plan.steps.map((step) => newRecord(step, 0));
     for (const record of this.#list) this.records.set(record.step.id, record);
     linkRecords(this.#list, planEdges(plan).edges);
   }
 
   setState(record: StepRecord, to: StepState): void {
+    if (record.state === "ready") this.ready.left(record);
     record.state = transition(record.step.id, record.state, to);
   }
 
@@ -239,7 +248,7 @@ export class StepBoard {
     });
     const records = aligned ? old : new Map<string, StepRecord>();
     const list: StepRecord[] = [];
-    const ready: StepRecord[] = [];
+    const ready = new ReadyQueue<StepRecord>(plan, planEdges(plan).index, this.#rank);
     const reset: string[] = [];
     const cancelled: string[] = [];
     const why = `Replaced by plan version ${plan.version}`;

@@ -35,6 +35,9 @@ export function shortestFirstScheduler(options: ShortestFirstOptions = {}): Sche
   return {
     name: "shortest-first",
     kind: "scheduler",
+    // It only ever starts the shortest ready steps: the kernel keeps them in that order and hands
+    // `select` just the ones that may start.
+    queue: { rank: (step) => step.estimateMs, concurrency },
     select(ready: readonly Step[], view) {
       const room = Math.max(0, Math.min(view.slots, concurrency - view.running));
       return [...ready]

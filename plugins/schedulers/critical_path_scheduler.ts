@@ -1,5 +1,5 @@
 import type { Scheduler } from "../../core/scheduler.ts";
-import { concurrencyOption } from "./_concurrency.ts";
+import { concurrencyOption, stepPosition } from "./_concurrency.ts";
 
 /** Options of {@linkcode criticalPathScheduler}. */
 export interface CriticalPathSchedulerOptions {
@@ -28,11 +28,12 @@ export function criticalPathScheduler(options: CriticalPathSchedulerOptions = {}
   return {
     name: "critical-path",
     kind: "scheduler",
+    queue: { rank: (step, plan) => plan.slackMs[step.id] ?? 0, concurrency },
     select(ready, view) {
       const room = Math.max(0, Math.min(view.slots, concurrency - view.running));
       if (room === 0) return [];
       const slack = view.plan.slackMs;
-      const position = new Map(view.plan.steps.map((s, i) => [s.id, i]));
+      const position = stepPosition(view.plan);
       return [...ready]
         .sort((a, b) => slack[a.id]! - slack[b.id]! || position.get(a.id)! - position.get(b.id)!)
         .slice(0, room)

@@ -26,6 +26,7 @@ export function parallelScheduler(options: ParallelSchedulerOptions = {}): Sched
   return {
     name: "parallel",
     kind: "scheduler",
+    queue: { concurrency },
     select(ready, view) {
       const room = Math.min(view.slots, concurrency - view.running);
       return ready.slice(0, Math.max(0, room)).map((step) => ({

@@ -1,5 +1,5 @@
 import type { Scheduler } from "../../core/scheduler.ts";
-import { concurrencyOption } from "./_concurrency.ts";
+import { concurrencyOption, stepPosition } from "./_concurrency.ts";
 
 /** Options of {@linkcode priorityScheduler}. */
 export interface PrioritySchedulerOptions {
@@ -26,10 +26,11 @@ export function priorityScheduler(options: PrioritySchedulerOptions = {}): Sched
   return {
     name: "priority",
     kind: "scheduler",
+    queue: { rank: (step) => -step.priority, concurrency },
     select(ready, view) {
       const room = Math.max(0, Math.min(view.slots, concurrency - view.running));
       if (room === 0) return [];
-      const position = new Map(view.plan.steps.map((s, i) => [s.id, i]));
+      const position = stepPosition(view.plan);
       return [...ready]
         .sort((a, b) => b.priority - a.priority || position.get(a.id)! - position.get(b.id)!)
         .slice(0, room)

@@ -1,6 +1,6 @@
 import type { Step } from "../../core/plan.ts";
 import type { Scheduler, SchedulerView } from "../../core/scheduler.ts";
-import { concurrencyOption } from "./_concurrency.ts";
+import { concurrencyOption, stepPosition } from "./_concurrency.ts";
 
 /** Limits on one tool. */
 export interface ToolBudget {
@@ -72,7 +72,7 @@ export function resourceAwareScheduler(options: ResourceAwareOptions = {}): Sche
   function plan(ready: readonly Step[], view: SchedulerView) {
     const running = new Map<string, number>();
     for (const s of view.runningSteps) running.set(s.tool, (running.get(s.tool) ?? 0) + 1);
-    const position = new Map(view.plan.steps.map((s, i) => [s.id, i]));
+    const position = stepPosition(view.plan);
     const ordered = [...ready].sort((a, b) =>
       b.priority - a.priority || position.get(a.id)! - position.get(b.id)!
     );

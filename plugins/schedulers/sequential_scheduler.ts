@@ -1,4 +1,5 @@
 import type { Scheduler } from "../../core/scheduler.ts";
+import { orderPosition } from "./_concurrency.ts";
 
 /**
  * Runs one step at a time, in the plan's deterministic order (priority, then plan order).
@@ -16,9 +17,10 @@ export function sequentialScheduler(): Scheduler {
   return {
     name: "sequential",
     kind: "scheduler",
+    queue: { rank: (step, plan) => orderPosition(plan).get(step.id) ?? 0, concurrency: 1 },
     select(ready, view) {
       if (view.running > 0 || ready.length === 0) return [];
-      const position = new Map(view.plan.order.map((id, i) => [id, i]));
+      const position = orderPosition(view.plan);
       let first = ready[0]!;
       for (const step of ready) {
         if (position.get(step.id)! < position.get(first.id)!) first = step;

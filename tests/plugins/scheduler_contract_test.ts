@@ -1,6 +1,8 @@
 // The contract every scheduler must meet, run against each built-in one.
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import {
+  createOrchestrator,
   criticalPathScheduler,
   defineTool,
   normalizePlan,
@@ -94,4 +96,67 @@ Deno.test("scheduler options are checked", () => {
     /concurrency must be a whole number of at least 1/,
   );
   assert.throws(() => priorityScheduler({ concurrency: 1.5 }), RangeError);
+});
+
+Deno.test("a scheduler with a queue picks from the first ready steps in its order what it picks from all", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ priority: fc.integer({ min: 0, max: 3 }), estimateMs: fc.nat(20) }), {
+        minLength: 1,
+        maxLength: 30,
+      }),
+      fc.nat(),
+      fc.integer({ min: 0, max: 3 }),
+      fc.integer({ min: 1, max: 6 }),
+      (specs, seed, running, slots) => {
+        const big = normalizePlan({
+          goal: "Queue",
+          steps: specs.map((s, i) => ({ id: `s${i}`, tool: "noop", ...s })),
+        }, { tools: new Map([["noop", noop]]) });
+        // Ready in a shuffled order, as steps of a real run become ready.
+        const readyNow = big.steps.filter((_, i) => (i * 31 + seed) % 3 !== 0)
+          .sort((a, b) => ((a.id.length * 13 + seed) % 7) - ((b.id.length * 13 + seed) % 7));
+        const v = { ...view(running, slots), plan: big };
+        for (const [name, make] of all) {
+          const s = make();
+          if (s.queue === undefined) continue;
+          const index = new Map(big.steps.map((step, i) => [step.id, i]));
+          const rank = s.queue.rank;
+          const ordered = rank === undefined
+            ? readyNow
+            : [...readyNow].sort((a, b) =>
+              rank(a, big) - rank(b, big) || index.get(a.id)! - index.get(b.id)!
+            );
+          const room = Math.max(1, Math.min(slots, (s.queue.concurrency ?? Infinity) - running));
+          const fromWindow = s.select(ordered.slice(0, room), v).map((d) => d.stepId);
+          const fromAll = s.select(readyNow, v).map((d) => d.stepId);
+          assert.deepEqual(fromWindow, fromAll, name);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("the kernel hands a queued scheduler only the steps it may start, and others every ready step", async () => {
+  const seen: Array<[string, number]> = [];
+  const record = (base: Scheduler, name: string): Scheduler => ({
+    ...base,
+    name,
+    select(ready, v) {
+      seen.push([name, ready.length]);
+      return base.select(ready, v);
+    },
+  });
+  const queued = record(parallelScheduler({ concurrency: 3 }), "queued");
+  const { queue: _, ...plain } = parallelScheduler({ concurrency: 3 });
+  const steps = Array.from({ length: 50 }, (_, i) => ({ id: `w${i}`, tool: "noop", input: { i } }));
+  for (const s of [queued, record(plain as Scheduler, "all")]) {
+    const baton = createOrchestrator({ tools: [noop], plugins: [s] });
+    const result = await baton.run({ goal: "Wide", steps }).result;
+    assert.equal(result.status, "completed");
+  }
+  const most = (name: string) => Math.max(...seen.filter(([n]) => n === name).map(([, k]) => k));
+  assert.equal(most("queued"), 3);
+  assert.equal(most("all"), 50);
 });

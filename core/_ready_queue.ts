@@ -1,0 +1,166 @@
+// The ready steps of a run, kept in the order its scheduler takes them, so that a scheduling
+// round looks at the steps it may start instead of every step that is waiting.
+import type { Plan, Step } from "./plan.ts";
+
+/** What the queue needs of a step's record. */
+export interface Queued {
+  readonly step: Step;
+  readonly state: string;
+  /** The record's entry while it is queued (an entry it no longer points to is stale). */
+  entry?: object | undefined;
+}
+
+interface Entry<R> {
+  readonly record: R;
+  readonly rank: number;
+  /** The step's index in the plan: ties of rank go to the earlier step. */
+  readonly index: number;
+}
+
+/**
+ * Ready records in the order they became ready or, given a rank, lowest rank first (ties in plan
+ * order). A record is pushed when it becomes ready; when it leaves the ready state the queue is
+ * told (`left`), and its entry is dropped when next met. Taking the first `k` costs
+ * `O(k log n)` with a rank and `O(k)` amortized without one.
+ */
+export class ReadyQueue<R extends Queued> {
+  readonly #rank: ((step: Step, plan: Plan) => number) | undefined;
+  readonly #plan: Plan;
+  readonly #index: ReadonlyMap<string, number>;
+  /** Without a rank: a list read from `#head` on. With one: a binary heap. */
+  #items: Entry<R>[] = [];
+  #head = 0;
+  #size = 0;
+
+  constructor(
+    plan: Plan,
+    index: ReadonlyMap<string, number>,
+    rank?: (step: Step, plan: Plan) => number,
+  ) {
+    this.#plan = plan;
+    this.#index = index;
+    this.#rank = rank;
+  }
+
+  /** How many records are ready. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Queues a record that became ready. */
+  push(record: R): void {
+    const step = record.step;
+    const rank = this.#rank === undefined ? 0 : this.#rank(step, this.#plan);
+    const entry: Entry<R> = { record, rank, index: this.#index.get(step.id) ?? 0 };
+    record.entry = entry;
+    this.#size++;
+    this.#items.push(entry);
+    if (this.#rank !== undefined) this.#up(this.#items.length - 1);
+  }
+
+  /** A queued record left the ready state. */
+  left(record: R): void {
+    if (record.entry === undefined) return;
+    record.entry = undefined;
+    this.#size--;
+  }
+
+  /** The first `k` ready records (all of them for `Infinity`), which stay queued. */
+  first(k: number): R[] {
+    // Stale entries left deep in the heap are cleared once they outnumber the live ones.
+    if (this.#rank !== undefined && this.#items.length > 2 * this.#size + 64) this.#sorted();
+    if (k >= this.#size) return this.#rank === undefined ? this.#live() : this.#sorted();
+    return this.#rank === undefined ? this.#fifo(k) : this.#top(k);
+  }
+
+  #valid(entry: Entry<R>): boolean {
+    return entry.record.entry === entry && entry.record.state === "ready";
+  }
+
+  /** Every ready record in order; entries no longer valid are dropped on the way. */
+  #live(): R[] {
+    const kept: Entry<R>[] = [];
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const entry = this.#items[i]!;
+      if (this.#valid(entry)) kept.push(entry);
+    }
+    this.#items = kept;
+    this.#head = 0;
+    return kept.map((e) => e.record);
+  }
+
+  #fifo(k: number): R[] {
+    const items = this.#items;
+    while (this.#head < items.length && !this.#valid(items[this.#head]!)) this.#head++;
+    const out: R[] = [];
+    for (let i = this.#head; i < items.length && out.length < k; i++) {
+      if (this.#valid(items[i]!)) out.push(items[i]!.record);
+    }
+    this.#compact();
+    return out;
+  }
+
+  /** Drops the list's consumed prefix once it is most of the list. */
+  #compact(): void {
+    if (this.#head > 64 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #sorted(): R[] {
+    this.#items = this.#items.filter((e) => this.#valid(e));
+    this.#items.sort((a, b) => a.rank - b.rank || a.index - b.index);
+    // A sorted list is a valid heap.
+    return this.#items.map((e) => e.record);
+  }
+
+  #top(k: number): R[] {
+    const taken: Entry<R>[] = [];
+    while (taken.length < k && this.#items.length > 0) {
+      const entry = this.#pop();
+      if (this.#valid(entry)) taken.push(entry);
+    }
+    for (const entry of taken) {
+      this.#items.push(entry);
+      this.#up(this.#items.length - 1);
+    }
+    return taken.map((e) => e.record);
+  }
+
+  #before(a: Entry<R>, b: Entry<R>): boolean {
+    return a.rank < b.rank || (a.rank === b.rank && a.index < b.index);
+  }
+
+  #up(i: number): void {
+    const items = this.#items;
+    const entry = items[i]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.#before(entry, items[parent]!)) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = entry;
+  }
+
+  #pop(): Entry<R> {
+    const items = this.#items;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= items.length) break;
+        const r = l + 1;
+        const child = r < items.length && this.#before(items[r]!, items[l]!) ? r : l;
+        if (!this.#before(items[child]!, last)) break;
+        items[i] = items[child]!;
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
+  }
+}
