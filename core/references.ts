@@ -13,11 +13,27 @@ export interface Reference {
 const TEMPLATE = /\$\{\{(.*?)\}\}/g;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*/;
 
+/** Parsed expressions by their text: a plan's references are parsed when it is validated and
+ * again each time a step's input is resolved, and replanned versions repeat them. */
+const parsed = new Map<string, Reference>();
+const PARSED_MAX = 16_384;
+
 /**
  * Parses the expression inside `${{ }}`: `steps.ID.output(.KEY|[INDEX])*` or
- * `context.KEY(.KEY|[INDEX])*`.
+ * `context.KEY(.KEY|[INDEX])*`. The result is frozen and may be shared.
+ * @throws {PlanError} When the expression is malformed (`path` says where it was found).
  */
 function parseExpression(text: string, path: string): Reference {
+  let ref = parsed.get(text);
+  if (ref === undefined) {
+    ref = parseNew(text, path);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, ref);
+  }
+  return ref;
+}
+
+function parseNew(text: string, path: string): Reference {
   const expr = text.trim();
   const fail = (why: string): never => {
     throw new PlanError(`Malformed reference "\${{ ${expr} }}": ${why}`, { path });
@@ -54,7 +70,7 @@ function parseExpression(text: string, path: string): Reference {
       rest = rest.slice(index![0].length);
     }
   }
-  return { source, name: id, path: segments };
+  return Object.freeze({ source, name: id, path: Object.freeze(segments) });
 }
 
 /**
@@ -90,13 +106,23 @@ export function findReferences(
         throw new PlanError('Unclosed "${{" in a reference', { path: at });
       }
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, `${at}[${i}]`));
+      value.forEach((v, i) => mayHold(v) && walk(v, `${at}[${i}]`));
     } else if (typeof value === "object" && value !== null) {
-      for (const [k, v] of Object.entries(value)) walk(v, `${at}.${k}`);
+      for (const k in value) {
+        const v = (value as Record<string, unknown>)[k];
+        if (Object.hasOwn(value, k) && mayHold(v)) walk(v, `${at}.${k}`);
+      }
     }
   };
   walk(input, path);
   return found;
+}
+
+/** Whether a value may hold a reference: a string with `${{`, or a list or object. */
+function mayHold(value: unknown): boolean {
+  return typeof value === "string"
+    ? value.includes("${{")
+    : typeof value === "object" && value !== null;
 }
 
 function read(root: unknown, path: readonly (string | number)[]): unknown {
@@ -139,33 +165,37 @@ export interface ReferenceScope {
  * ```
  */
 export function resolveReferences(input: unknown, scope: ReferenceScope): unknown {
-  const lookup = (ref: Reference): unknown => {
-    const root = ref.source === "steps"
-      ? scope.outputs.get(ref.name)
-      : Object.hasOwn(scope.context, ref.name)
-      ? scope.context[ref.name]
-      : undefined;
-    return read(root, ref.path) ?? null;
-  };
-  const walk = (value: unknown): unknown => {
-    if (typeof value === "string") {
-      if (!value.includes("${{")) return value;
-      const whole = /^\$\{\{(.*?)\}\}$/.exec(value);
-      if (whole && !whole[1]!.includes("}}")) return lookup(parseExpression(whole[1]!, ""));
-      return value.replace(TEMPLATE, (_, expr: string) => {
-        const v = lookup(parseExpression(expr, ""));
-        return typeof v === "string" ? v : JSON.stringify(v);
-      });
+  return resolve(input, scope);
+}
+
+function resolve(value: unknown, scope: ReferenceScope): unknown {
+  if (typeof value === "string") {
+    if (!value.includes("${{")) return value;
+    const whole = /^\$\{\{(.*?)\}\}$/.exec(value);
+    if (whole && !whole[1]!.includes("}}")) return lookup(parseExpression(whole[1]!, ""), scope);
+    return value.replace(TEMPLATE, (_, expr: string) => {
+      const v = lookup(parseExpression(expr, ""), scope);
+      return typeof v === "string" ? v : JSON.stringify(v);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => resolve(v, scope));
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const k in value) {
+      if (Object.hasOwn(value, k)) out[k] = resolve((value as Record<string, unknown>)[k], scope);
     }
-    if (Array.isArray(value)) return value.map(walk);
-    if (typeof value === "object" && value !== null) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = walk(v);
-      return out;
-    }
-    return value;
-  };
-  return walk(input);
+    return out;
+  }
+  return value;
+}
+
+function lookup(ref: Reference, scope: ReferenceScope): unknown {
+  const root = ref.source === "steps"
+    ? scope.outputs.get(ref.name)
+    : Object.hasOwn(scope.context, ref.name)
+    ? scope.context[ref.name]
+    : undefined;
+  return read(root, ref.path) ?? null;
 }
 
 function serialize(ref: Reference): string {
