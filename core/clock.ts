@@ -2,7 +2,10 @@
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
-  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  /**
+   * Resolves after `ms` (at once for 0 or less), or rejects with the signal's reason when it
+   * aborts first.
+   */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
@@ -19,6 +22,8 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    // No wait asked for, no timer: a zero-delay timer still waits a millisecond or more.
+    if (!(ms > 0)) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const timer = setTimeout(() => {
@@ -74,6 +79,7 @@ export function manualClock(start = 0): ManualClock {
       return timers.size;
     },
     sleep(ms: number, signal?: AbortSignal): Promise<void> {
+      if (!(ms > 0)) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
         const id = next++;
@@ -82,7 +88,7 @@ export function manualClock(start = 0): ManualClock {
           reject(signal!.reason);
         };
         timers.set(id, {
-          at: now + Math.max(0, ms),
+          at: now + ms,
           fire: () => {
             signal?.removeEventListener("abort", onAbort);
             resolve();

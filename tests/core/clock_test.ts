@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createOrchestrator, defineTool, manualClock } from "../../mod.ts";
+import { createOrchestrator, defineTool, manualClock, systemClock } from "../../mod.ts";
 import { flakyTool } from "../_tools.ts";
 
 const waitForAbort = defineTool({
@@ -57,4 +57,39 @@ Deno.test("retry back-off and the run's deadline follow the injected clock", asy
   const stopped = await stuck.result;
   assert.equal(stopped.status, "stopped");
   assert.equal(stopped.limit, "maxDurationMs");
+});
+
+Deno.test("a sleep of 0 ms ends at once, without a timer, on both clocks; an aborted one still rejects", async () => {
+  for (const clock of [systemClock, manualClock()]) {
+    const order: string[] = [];
+    const timer = setTimeout(() => order.push("timer"), 0);
+    await clock.sleep(0);
+    order.push("slept");
+    assert.deepEqual(order, ["slept"]);
+    clearTimeout(timer);
+    const aborted = AbortSignal.abort("stop");
+    await assert.rejects(clock.sleep(0, aborted), (e: unknown) => e === "stop");
+  }
+});
+
+Deno.test("a step retried with no back-off runs again at once, with no time passing", async () => {
+  const clock = manualClock(1000);
+  let calls = 0;
+  const flaky = defineTool({
+    name: "flaky",
+    description: "Fails the first time",
+    input: { type: "object" },
+    run: () => {
+      if (calls++ === 0) throw new Error("first call fails");
+      return "ok";
+    },
+  });
+  const baton = createOrchestrator({ tools: [flaky], clock });
+  const result = await baton.run({
+    goal: "Retry at once",
+    steps: [{ id: "a", tool: "flaky", retry: { max: 1, backoffMs: 0 } }],
+  }).result;
+  assert.equal(result.status, "completed");
+  assert.equal(calls, 2);
+  assert.equal(clock.now(), 1000);
 });
