@@ -30,6 +30,12 @@ export interface ReplanTrigger {
   readonly error?: string;
   /** A person's message, for interventions. */
   readonly message?: string;
+  /**
+   * Other steps that failed the same way and wait for a replan behind this one. A strategy may
+   * answer them in the same version (as `alternative` does with their fallbacks); the triggers
+   * of steps it replaced are then dropped.
+   */
+  readonly also?: readonly string[];
 }
 
 /** The run so far, in brief, for a planner asked to replan. */

@@ -210,7 +210,8 @@ export class RunReplanner {
           if (STEP_TRIGGERS.has(trigger.kind) && state !== "failed") continue;
           if (trigger.kind === "deadline" && state !== "running") continue;
         }
-        await this.#once(trigger);
+        const also = this.#alsoFailed(trigger);
+        await this.#once(also.length > 0 ? { ...trigger, also } : trigger);
       }
     } catch (error) {
       this.#site.stop("replan", `Replanning failed: ${(error as Error)?.message ?? error}`);
@@ -218,6 +219,20 @@ export class RunReplanner {
       this.#busy = false;
       this.#site.busy(-1);
     }
+  }
+
+  /** Steps still failed whose triggers of the same kind wait behind `trigger`. */
+  #alsoFailed(trigger: Queued): string[] {
+    const also: string[] = [];
+    if (trigger.stepId === undefined || trigger.proposal !== undefined) return also;
+    if (!STEP_TRIGGERS.has(trigger.kind)) return also;
+    for (const t of this.#queue) {
+      if (t.kind !== trigger.kind || t.proposal !== undefined || t.stepId === undefined) continue;
+      if (t.stepId !== trigger.stepId && this.#site.state(t.stepId) === "failed") {
+        also.push(t.stepId);
+      }
+    }
+    return also;
   }
 
   async #once(trigger: Queued): Promise<void> {

@@ -11,8 +11,10 @@ const WHAT: Partial<Record<string, string>> = {
 /**
  * The `alternative` replan strategy: replaces the failed step's tool with the next of its
  * `fallback:` tools (same id and input, so later steps read its output as before); when the
- * step has no fallback left, asks the planner for an alternative to that step alone. Does not
- * apply to triggers without a step, or without a fallback and a planner.
+ * step has no fallback left, asks the planner for an alternative to that step alone. Steps that
+ * failed the same way meanwhile (the trigger's `also`) move to their own fallbacks in the same
+ * version, so a fan-out whose service is down costs one replan, not one per step. Does not apply
+ * to triggers without a step, or without a fallback and a planner.
  *
  * @returns The strategy plugin.
  *
@@ -32,19 +34,25 @@ export function alternativeStrategy(): ReplanStrategy {
       const stepId = ctx.trigger.stepId;
       const step = ctx.plan.steps.find((s) => s.id === stepId);
       if (step === undefined) return undefined;
-      const [next, ...rest] = step.fallback;
+      const [next] = step.fallback;
       if (next !== undefined) {
+        // Steps that failed the same way meanwhile move to their fallbacks in the same version.
+        const also = new Set(ctx.trigger.also);
+        let others = 0;
         const input = planToInput(ctx.plan);
         return {
           plan: {
             ...input,
-            steps: input.steps.map((s) =>
-              s.id === stepId ? { ...s, tool: next, fallback: rest } : s
-            ),
+            steps: input.steps.map((s) => {
+              const fallback = s.fallback ?? [];
+              if (fallback.length === 0 || (s.id !== stepId && !also.has(s.id))) return s;
+              if (s.id !== stepId) others++;
+              return { ...s, tool: fallback[0]!, fallback: fallback.slice(1) };
+            }),
           },
-          reason: `"${stepId}" ${
-            WHAT[ctx.trigger.kind] ?? "failed"
-          } with tool "${step.tool}"; trying its fallback "${next}"`,
+          reason: `"${stepId}" ${WHAT[ctx.trigger.kind] ?? "failed"} with tool "${step.tool}"; ` +
+            `trying its fallback "${next}"` +
+            (others > 0 ? `, and the fallbacks of ${others} more steps that failed too` : ""),
         };
       }
       const keep = ctx.plan.steps.filter((s) => s.id !== stepId).map((s) => s.id);

@@ -54,6 +54,33 @@ Deno.test("a step whose tool fails runs its fallback tool; completed steps are n
   assert.deepEqual(replans[0]!.diff!.changed, [{ id: "fetch", fields: ["tool", "fallback"] }]);
 });
 
+Deno.test("steps that fail together move to their fallbacks in one version, not one replan each", async () => {
+  const { tools: list } = tools();
+  const baton = createOrchestrator({ tools: list, limits: { maxReplans: 3 } });
+  const width = 40;
+  const run = baton.run({
+    goal: "Fetch from a service that is down",
+    steps: Array.from({ length: width }, (_, i) => ({
+      id: `fetch${i}`,
+      tool: "broken",
+      input: { id: `f${i}` },
+      fallback: ["backup"],
+    })),
+  });
+  const result = await run.result;
+  assert.equal(result.status, "completed", result.reason ?? "");
+  assert.equal(Object.keys(result.outputs).length, width);
+  assert.ok(run.plan.steps.every((s) => s.tool === "backup"));
+  const replans = await baton.history(run.id).replans();
+  assert.ok(replans.length <= 3, `${replans.length} replans`);
+  const together = replans.find((r) => (r.trigger.also?.length ?? 0) > 0);
+  assert.ok(together, "a replan answered several failures");
+  assert.match(together.reason, /and the fallbacks of \d+ more steps that failed too/);
+  // Every step that failed was answered by a replan, its own or one it was part of.
+  const answered = new Set(replans.flatMap((r) => [r.trigger.stepId!, ...(r.trigger.also ?? [])]));
+  assert.equal(answered.size, width);
+});
+
 Deno.test("partial: a failed branch is dropped and the rest of the plan goes on", async () => {
   const { log, tools: list } = tools();
   const baton = createOrchestrator({ tools: list, plugins: [partialStrategy()] });
