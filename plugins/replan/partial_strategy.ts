@@ -27,11 +27,18 @@ export function partialStrategy(): ReplanStrategy {
       const { plan } = ctx;
       const index = planEdges(plan).index;
       if (stepId === undefined || !index.has(stepId)) return undefined;
+      // Steps that failed the same way meanwhile are replanned with this one.
+      const others = (ctx.trigger.also ?? []).filter((id) => id !== stepId && index.has(id));
+      const roots = [stepId, ...others];
       // The replanned part, by step index.
       const inside = new Uint8Array(plan.steps.length);
-      inside[index.get(stepId)!] = 1;
-      const affected = ctx.descendants([stepId]);
+      for (const id of roots) inside[index.get(id)!] = 1;
+      const affected = ctx.descendants(roots).filter((id) => inside[index.get(id)!] === 0);
       for (const id of affected) inside[index.get(id)!] = 1;
+      const failed = others.length === 0
+        ? `"${stepId}"`
+        : `"${stepId}" and ${others.length} more failed steps`;
+      const them = others.length === 0 ? "it" : "them";
       const current = planToInput(plan);
       const outside = current.steps.filter((_, i) => inside[i] === 0);
       const keep = outside.map((s) => s.id);
@@ -40,7 +47,7 @@ export function partialStrategy(): ReplanStrategy {
         return {
           plan: plans.map((p) => keepOutside(p, current.steps, index, inside)),
           reason:
-            `The planner replanned "${stepId}" and the ${affected.length} steps that depend on it`,
+            `The planner replanned ${failed} and the ${affected.length} steps that depend on ${them}`,
         };
       }
       if (outside.length === 0) return undefined;
@@ -51,7 +58,7 @@ export function partialStrategy(): ReplanStrategy {
       return {
         plan: { ...rest, ...(output === undefined ? {} : { output }), steps: outside },
         reason:
-          `Dropped "${stepId}" and the ${affected.length} steps that depend on it; the rest of the plan goes on`,
+          `Dropped ${failed} and the ${affected.length} steps that depend on ${them}; the rest of the plan goes on`,
       };
     },
   };

@@ -81,6 +81,33 @@ Deno.test("steps that fail together move to their fallbacks in one version, not 
   assert.equal(answered.size, width);
 });
 
+Deno.test("partial: branches that fail together are dropped by one replan", async () => {
+  const { log, tools: list } = tools();
+  const baton = createOrchestrator({ tools: list, plugins: [partialStrategy()] });
+  const width = 6;
+  const run = baton.run({
+    goal: "Many branches, several broken",
+    steps: [
+      { id: "a", tool: "work", input: { id: "a", delayMs: 20 } },
+      ...Array.from({ length: width }, (_, i) => [
+        { id: `bad${i}`, tool: "broken", input: { id: `bad${i}` } },
+        { id: `after${i}`, tool: "work", input: { id: `after${i}` }, dependsOn: [`bad${i}`] },
+      ]).flat(),
+      { id: "b", tool: "work", input: { id: "b" }, dependsOn: ["a"] },
+    ],
+    output: "b",
+  });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.deepEqual(run.plan.steps.map((s) => s.id).sort(), ["a", "b"]);
+  assert.deepEqual(log.started.sort(), ["a", "b"]);
+  const replans = await baton.history(run.id).replans();
+  assert.ok(replans.length < width, `${replans.length} replans for ${width} failed branches`);
+  const removed = replans.flatMap((r) => r.diff!.removed);
+  assert.equal(removed.length, 2 * width);
+  assert.ok(replans.some((r) => /and \d+ more failed steps/.test(r.reason)));
+});
+
 Deno.test("partial: a failed branch is dropped and the rest of the plan goes on", async () => {
   const { log, tools: list } = tools();
   const baton = createOrchestrator({ tools: list, plugins: [partialStrategy()] });
