@@ -5,6 +5,7 @@ export interface ConditionScope {
    * evaluated without copying the steps of a large plan.
    */
   readonly steps: ReadonlyMap<string, { readonly output: unknown }>;
+  /** The run's context, as given to `run()`. */
   readonly context: Readonly<Record<string, unknown>>;
   /** The step's own output, for `expect:` expressions. */
   readonly output?: unknown;
@@ -21,7 +22,9 @@ export type Condition = (scope: ConditionScope) => unknown;
  * expression.
  */
 export interface ConditionLanguage {
+  /** The plugin's name, as recorded in history. */
   readonly name: string;
+  /** Marks the plugin as the condition language. */
   readonly kind: "conditions";
   /**
    * Compiles an expression.

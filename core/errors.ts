@@ -18,6 +18,8 @@ export interface BatonErrorOptions {
  */
 export class BatonError extends Error {
   /**
+   * Makes an error with a message and, optionally, its cause.
+   *
    * @param message A sentence a person understands, without a trailing period.
    * @param options The cause, if any.
    */
@@ -60,6 +62,8 @@ export class PlanError extends BatonError {
   readonly column: number | undefined;
 
   /**
+   * Makes a plan error; its message starts with the path (and line and column) of the bad field.
+   *
    * @param message What is wrong.
    * @param options Where it is.
    */
@@ -98,6 +102,8 @@ export class CycleError extends PlanError {
   readonly cycle: readonly string[];
 
   /**
+   * Makes the error for a dependency cycle, naming its steps in order.
+   *
    * @param cycle The step ids, in order.
    * @param options Where the cycle was found.
    */
@@ -135,6 +141,8 @@ export class PluginError extends BatonError {
   readonly plugin: string;
 
   /**
+   * Makes an error naming the plugin at fault.
+   *
    * @param message What is wrong.
    * @param options The plugin's name and the cause.
    */
@@ -169,6 +177,8 @@ export class LimitError extends BatonError {
   readonly limit: string;
 
   /**
+   * Makes the error for a limit that was reached.
+   *
    * @param message What was reached.
    * @param options The limit's name.
    */

@@ -37,13 +37,18 @@ export type EventImpact = "info" | "progress" | "warning" | "error";
 export interface RunEvent {
   /** Position in the run's log: 1, 2, 3, ... without gaps. */
   readonly seq: number;
+  /** The run the event belongs to. */
   readonly runId: string;
+  /** What happened (see `RunEventType`). */
   readonly type: RunEventType;
   /** Milliseconds since the epoch, from the run's clock. */
   readonly ts: number;
+  /** The step the event is about, when it is about one. */
   readonly stepId?: string;
+  /** The plan version in force when the event was recorded. */
   readonly planVersion: number;
   /** Plain JSON only. */
   readonly data: Readonly<Record<string, unknown>>;
+  /** How the event bears on the run: information, progress, a warning or an error. */
   readonly impact: EventImpact;
 }

@@ -18,10 +18,15 @@ export interface PlanShape {
 
 /** What the graph core says about a plan. */
 export interface PlanGraph {
+  /** Step ids in the deterministic topological order (higher priority first among ready steps). */
   readonly order: string[];
+  /** Step ids by parallel level: each level depends only on earlier ones. */
   readonly levels: string[][];
+  /** The step ids of the critical path, first to last. */
   readonly criticalPath: string[];
+  /** The critical path's length from the steps' `estimateMs`, in milliseconds. */
   readonly makespanMs: number;
+  /** How long each step may slip without delaying the plan, in milliseconds, by id. */
   readonly slackMs: Record<string, number>;
   /** The step indices and edge list the analysis ran on. */
   readonly edges: PlanEdges;
@@ -29,8 +34,11 @@ export interface PlanGraph {
 
 /** A plan's graph as the graph core takes it: step ids by index and back, a flat edge list. */
 export interface PlanEdges {
+  /** Step ids by index. */
   readonly ids: readonly string[];
+  /** Step indices by id. */
   readonly index: ReadonlyMap<string, number>;
+  /** The dependencies as a flat edge list `[from0, to0, ...]` of step indices (dependency first). */
   readonly edges: Uint32Array;
   /** Step indices in the analysis' topological order, when the plan was analysed. */
   readonly order?: Uint32Array;

@@ -5,24 +5,43 @@
  * `maxLength`, `pattern`, `minItems`, `maxItems`, `anyOf`, `oneOf` and `description`.
  */
 export interface JsonSchema {
+  /** The JSON type or types the value must have (`integer` is a whole `number`). */
   readonly type?: JsonType | readonly JsonType[];
+  /** Schemas of an object's fields, by name. */
   readonly properties?: Readonly<Record<string, JsonSchema>>;
+  /** Fields an object must have. */
   readonly required?: readonly string[];
+  /** `false` to refuse fields not in `properties`, or the schema of every such field. */
   readonly additionalProperties?: boolean | JsonSchema;
+  /** The schema of every item of an array. */
   readonly items?: JsonSchema;
+  /** The values allowed (compared as JSON). */
   readonly enum?: readonly unknown[];
+  /** The one value allowed (compared as JSON). */
   readonly const?: unknown;
+  /** The smallest number allowed. */
   readonly minimum?: number;
+  /** The largest number allowed. */
   readonly maximum?: number;
+  /** Numbers must be greater than this. */
   readonly exclusiveMinimum?: number;
+  /** Numbers must be less than this. */
   readonly exclusiveMaximum?: number;
+  /** The fewest characters a string may have. */
   readonly minLength?: number;
+  /** The most characters a string may have. */
   readonly maxLength?: number;
+  /** A regular expression (Unicode mode) a string must match. */
   readonly pattern?: string;
+  /** The fewest items an array may hold. */
   readonly minItems?: number;
+  /** The most items an array may hold. */
   readonly maxItems?: number;
+  /** The value must match at least one of these schemas. */
   readonly anyOf?: readonly JsonSchema[];
+  /** The value must match exactly one of these schemas. */
   readonly oneOf?: readonly JsonSchema[];
+  /** What the value is for (shown to planners; not checked). */
   readonly description?: string;
 }
 

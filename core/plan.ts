@@ -68,17 +68,27 @@ export interface PlanInput {
 
 /** A normalized step: defaults filled in, references found. */
 export interface Step {
+  /** The step's id, unique in its plan. */
   readonly id: string;
+  /** The name of the tool the step calls. */
   readonly tool: string;
+  /** The tool's input; `${{ }}` references are resolved when the step starts. */
   readonly input: Readonly<Record<string, unknown>>;
   /** Deduplicated, in the order written. */
   readonly dependsOn: readonly string[];
+  /** A condition (CEL) that must hold for the step to run; otherwise it is skipped. */
   readonly when: string | undefined;
+  /** Higher runs first among ready steps (0 when not given). */
   readonly priority: number;
+  /** How often and how soon a failed attempt is tried again. */
   readonly retry: Required<RetryPolicy>;
+  /** How long one attempt may take, in milliseconds (the tool's default when not given). */
   readonly timeoutMs: number | undefined;
+  /** The expected duration in milliseconds, for the critical path (0 when not given). */
   readonly estimateMs: number;
+  /** Whether a checkpoint is saved when the step completes. */
   readonly checkpoint: boolean;
+  /** A short description for people, shown in progress output. */
   readonly title: string | undefined;
   /** Step ids this step's input reads. */
   readonly reads: readonly string[];
@@ -90,9 +100,11 @@ export interface Step {
 
 /** A validated, immutable, versioned plan. */
 export interface Plan {
+  /** The plan's id, kept by every version of it. */
   readonly id: string;
   /** 1 for a new plan; each replan adds one. */
   readonly version: number;
+  /** What the plan is for, in words. */
   readonly goal: string;
   /** In the order written. */
   readonly steps: readonly Step[];

@@ -6,6 +6,7 @@ export type PlanVersion = Pick<Plan, "id" | "version" | "goal" | "steps" | "outp
 
 /** A step whose definition differs between two plan versions. */
 export interface StepChange {
+  /** The step's id. */
   readonly id: string;
   /** The fields that differ, such as `tool`, `input` or `dependsOn`. */
   readonly fields: readonly string[];
@@ -13,7 +14,9 @@ export interface StepChange {
 
 /** What changed from one plan version to another. */
 export interface PlanDiff {
+  /** The older version's number. */
   readonly from: number;
+  /** The newer version's number. */
   readonly to: number;
   /** Steps only in the newer version, in its order. */
   readonly added: readonly string[];
@@ -23,6 +26,7 @@ export interface PlanDiff {
   readonly changed: readonly StepChange[];
   /** Whether the goal or the output step changed. */
   readonly goalChanged: boolean;
+  /** Whether the output step changed. */
   readonly outputChanged: boolean;
 }
 

@@ -57,7 +57,9 @@ export function carryCompletedSteps(
 
 /** What the merge needs to know of a step in the running version. */
 export interface MergeRecord {
+  /** The step as the running version has it. */
   readonly step: Step;
+  /** Its state in the run. */
   readonly state: StepState;
   /** The tool and canonical resolved input of its last attempt, when known. */
   readonly key?: string | undefined;

@@ -4,8 +4,11 @@ import type { Usage } from "./tool.ts";
 
 /** What a planner knows of a tool: enough to call it, nothing to run it. */
 export interface ToolSummary {
+  /** The tool's name, as steps call it. */
   readonly name: string;
+  /** What the tool does, for the planner to choose by. */
   readonly description: string;
+  /** The JSON Schema of the tool's input. */
   readonly input: JsonSchema;
 }
 
@@ -88,7 +91,9 @@ export interface PlanRequest {
  * returning `undefined` means it has nothing to offer.
  */
 export interface Planner {
+  /** The plugin's name, as recorded in history. */
   readonly name: string;
+  /** Marks the plugin as a planner. */
   readonly kind: "planner";
   /**
    * Proposes a plan.

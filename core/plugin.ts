@@ -18,9 +18,13 @@ const HOOKS: Readonly<Record<Plugin["kind"], readonly string[]>> = {
 
 /** The plugins of an orchestrator, one per slot (any number of replan strategies), checked at registration. */
 export interface PluginSlots {
+  /** The scheduler plugin, if one was given. */
   readonly scheduler: Scheduler | undefined;
+  /** The history store plugin, if one was given. */
   readonly store: HistoryStore | undefined;
+  /** The condition language plugin, if one was given. */
   readonly conditions: ConditionLanguage | undefined;
+  /** The planner plugin, if one was given. */
   readonly planner: Planner | undefined;
   /** Replan strategies by name, in registration order. */
   readonly strategies: ReadonlyMap<string, ReplanStrategy>;

@@ -49,7 +49,9 @@ export interface ReplanProposal {
  * `undefined` when it does not apply, so the next strategy of the policy is asked.
  */
 export interface ReplanStrategy {
+  /** The strategy's name, as policies and history name it. */
   readonly name: string;
+  /** Marks the plugin as a replan strategy. */
   readonly kind: "replan";
   /**
    * Proposes a new plan.
@@ -86,12 +88,15 @@ export interface ReplanPolicy {
 
 /** A policy with its defaults filled in. */
 export interface ResolvedPolicy {
+  /** Which strategies answer which triggers, tried in order, each at most `max` times. */
   readonly rules: readonly {
     readonly on: readonly TriggerKind[];
     readonly use: readonly string[];
     readonly max: number;
   }[];
+  /** The least time between two replans, in milliseconds. */
   readonly cooldownMs: number;
+  /** What happens when no strategy can answer: stop the run, or pause it until an intervention. */
   readonly whenExhausted: "stop" | "pause";
 }
 
@@ -200,11 +205,17 @@ function defaultRules(strategies: readonly string[]): ResolvedPolicy["rules"] {
 
 /** What the engine needs from the run. */
 export interface ReplanHost {
+  /** The plan version running now. */
   readonly plan: Plan;
+  /** The outputs of the completed steps, by id. */
   readonly outputs: ReadonlyMap<string, unknown>;
+  /** The state of every step, by id. */
   readonly states: ReadonlyMap<string, StepState>;
+  /** Aborted when the run stops: a replan in progress should give up. */
   readonly signal: AbortSignal;
+  /** The run's clock. */
   readonly clock: Clock;
+  /** The ids of the steps that depend on the given ones, directly or not (from the graph core). */
   descendants(ids: readonly string[]): string[];
   /** Validates a candidate as plan version `version`; throws a PlanError when invalid. */
   validate(input: PlanInput): Plan;
@@ -245,6 +256,12 @@ export class ReplanEngine {
   readonly #stepReplans = new Map<string, number>();
   #lastAt = -Infinity;
 
+  /**
+   * Makes an engine that answers triggers by the policy with the given strategies.
+   *
+   * @param policy The resolved policy.
+   * @param strategies The loaded strategies, by name.
+   */
   constructor(policy: ResolvedPolicy, strategies: ReadonlyMap<string, ReplanStrategy>) {
     this.#policy = policy;
     this.#strategies = strategies;

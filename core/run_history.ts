@@ -7,32 +7,45 @@ import type { EventQuery, HistoryStore } from "./store.ts";
 
 /** One step's span on the timeline. */
 export interface TimelineEntry {
+  /** The step's id. */
   readonly stepId: string;
+  /** Which attempt of the step this span is, from 1. */
   readonly attempt: number;
+  /** When the attempt started (ms since the epoch). */
   readonly start: number;
+  /** When it ended, or `undefined` while it runs. */
   readonly end: number | undefined;
+  /** How the attempt ended, or `running`. */
   readonly outcome: "completed" | "failed" | "retrying" | "running";
 }
 
 /** What one step cost. */
 export interface StepMetrics {
+  /** Attempts made, the first included. */
   readonly attempts: number;
+  /** Attempts after the first. */
   readonly retries: number;
   /** Time spent running, over all attempts, in milliseconds. */
   readonly durationMs: number;
+  /** Whether the result came from the cache of an identical call. */
   readonly cached: boolean;
 }
 
 /** A replan as recorded: its trigger, and the version it made or why it failed. */
 export interface ReplanRecord {
+  /** The sequence number of the replan's event. */
   readonly seq: number;
+  /** When it was recorded (ms since the epoch). */
   readonly ts: number;
+  /** What set it off. */
   readonly trigger: ReplanTrigger;
+  /** Whether it made a new version or failed. */
   readonly outcome: "replanned" | "failed";
   /** The version made. */
   readonly version?: number;
   /** The strategy that answered. */
   readonly strategy?: string;
+  /** Why the strategy proposed what it did, or why the replan failed. */
   readonly reason: string;
   /** What changed from the previous version. */
   readonly diff?: PlanDiff;
@@ -40,10 +53,15 @@ export interface ReplanRecord {
 
 /** A scheduling decision and its reason, as recorded. */
 export interface DecisionRecord {
+  /** The sequence number of the step's start event. */
   readonly seq: number;
+  /** When it was recorded (ms since the epoch). */
   readonly ts: number;
+  /** The step started. */
   readonly stepId: string;
+  /** Which attempt it was, from 1. */
   readonly attempt: number;
+  /** The scheduler's reason for starting it. */
   readonly reason: string;
 }
 
@@ -57,6 +75,8 @@ export class RunHistory {
   readonly runId: string;
 
   /**
+   * Makes a view of one run's history in a store.
+   *
    * @param store Where the events are.
    * @param runId The run.
    */

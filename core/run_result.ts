@@ -6,8 +6,11 @@ export type RunStatus = "completed" | "failed" | "stopped" | "cancelled";
 
 /** What a step that failed left behind. */
 export interface StepFailure {
+  /** The failed step's id. */
   readonly stepId: string;
+  /** Its last error's message. */
   readonly error: string;
+  /** How many attempts it made. */
   readonly attempts: number;
 }
 
@@ -16,7 +19,9 @@ export interface StepFailure {
  * outputs of every completed step, and what was left undone.
  */
 export interface RunResult {
+  /** The run's id. */
   readonly runId: string;
+  /** How the run ended. */
   readonly status: RunStatus;
   /** The output of the plan's output step, or undefined when it did not complete. */
   readonly output: unknown;
@@ -26,6 +31,7 @@ export interface RunResult {
   readonly steps: Readonly<Record<string, StepState>>;
   /** Steps that neither completed nor were skipped by design, in plan order. */
   readonly undone: readonly string[];
+  /** The steps that failed for good, in the order they failed. */
   readonly failures: readonly StepFailure[];
   /** Why the run stopped early, in words a person understands. */
   readonly reason?: string;
@@ -33,6 +39,7 @@ export interface RunResult {
   readonly limit?: string;
   /** Resources the steps reported. */
   readonly usage: Required<Usage>;
+  /** Wall time from start to end, in milliseconds. */
   readonly durationMs: number;
   /** How many events the run recorded. */
   readonly events: number;

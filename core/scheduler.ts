@@ -21,7 +21,9 @@ export interface SchedulerView {
 
 /** One decision: start this step, for this reason (both recorded in history). */
 export interface Decision {
+  /** The step to start. */
   readonly stepId: string;
+  /** Why, in words (recorded in the decision log). */
   readonly reason: string;
 }
 
@@ -41,7 +43,9 @@ export interface SchedulerQueue {
  * the kernel starts at most `view.slots` of the steps it returns, in the order returned.
  */
 export interface Scheduler {
+  /** The scheduler's name, as recorded in history. */
   readonly name: string;
+  /** Marks the plugin as a scheduler. */
   readonly kind: "scheduler";
   /**
    * Given when the scheduler only ever starts the first ready steps in one order: the kernel then

@@ -18,10 +18,15 @@ export interface EventQuery {
 
 /** What a store knows of a run without reading its events. */
 export interface RunRecord {
+  /** The run's id. */
   readonly runId: string;
+  /** `running` until the log holds the run's final event. */
   readonly status: "running" | "completed" | "failed" | "stopped" | "cancelled";
+  /** The run's goal. */
   readonly goal: string;
+  /** When the run started (ms since the epoch). */
   readonly startedAt: number;
+  /** The sequence number of the run's last event. */
   readonly lastSeq: number;
 }
 
@@ -43,7 +48,9 @@ export interface Checkpoint {
  * store a batch all or nothing. Stores hold plain JSON only.
  */
 export interface HistoryStore {
+  /** The store's name, as recorded in history. */
   readonly name: string;
+  /** Marks the plugin as a history store. */
   readonly kind: "store";
   /**
    * Appends events of one run, in order, atomically. What is stored must not change with the

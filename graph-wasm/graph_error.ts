@@ -35,6 +35,8 @@ export class GraphError extends Error {
   readonly nodes: readonly number[];
 
   /**
+   * Makes the error for a graph that is not a valid DAG.
+   *
    * @param problem What kind of problem it is.
    * @param message A sentence a person understands.
    * @param details The edge and nodes involved.
