@@ -115,101 +115,146 @@ export function checkSchema(
   path: string,
   options: CheckSchemaOptions = {},
 ): SchemaIssue | undefined {
-  if (options.skip?.(value)) return undefined;
-  const issue = (message: string, at = path): SchemaIssue => ({ path: at, message });
+  const found = check(schema, value, options.skip);
+  return found && { path: path + found.at, message: found.message };
+}
+
+/** An issue whose path is relative to the checked value (`""`, `.url`, `[2].name`). */
+interface Found {
+  at: string;
+  readonly message: string;
+}
+
+/** Prefixes a nested issue's path with the step that led to it, on the way out. */
+function under(found: Found, step: string): Found {
+  found.at = step + found.at;
+  return found;
+}
+
+/**
+ * The first issue, depth first. Nothing is allocated while values fit: paths are built only for
+ * an issue, as the recursion returns.
+ */
+function check(
+  schema: JsonSchema,
+  value: unknown,
+  skip: ((value: unknown) => boolean) | undefined,
+): Found | undefined {
+  if (skip !== undefined && skip(value)) return undefined;
+  const type = schema.type;
   if (
-    schema.type !== undefined &&
-    (typeof schema.type === "string"
-      ? !matchesType(value, schema.type as JsonType)
-      : !schema.type.some((t) => matchesType(value, t as JsonType)))
+    type !== undefined &&
+    (typeof type === "string"
+      ? !matchesType(value, type as JsonType)
+      : !type.some((t) => matchesType(value, t as JsonType)))
   ) {
-    const types = typeof schema.type === "string" ? [schema.type] : schema.type;
+    const types = typeof type === "string" ? [type] : type;
     const actual = typeOf(value);
-    return issue(
-      `Expected ${types.join(" or ")}, got ${actual === "other" ? String(value) : actual}`,
-    );
+    return {
+      at: "",
+      message: `Expected ${types.join(" or ")}, got ${actual === "other" ? String(value) : actual}`,
+    };
   }
   if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) {
-    return issue(`Expected ${JSON.stringify(schema.const)}`);
+    return { at: "", message: `Expected ${JSON.stringify(schema.const)}` };
   }
   if (schema.enum !== undefined) {
     const text = JSON.stringify(value);
     if (!schema.enum.some((e) => JSON.stringify(e) === text)) {
-      return issue(`Expected one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
+      const allowed = schema.enum.map((e) => JSON.stringify(e)).join(", ");
+      return { at: "", message: `Expected one of ${allowed}` };
     }
   }
   if (typeof value === "number") {
-    if (schema.minimum !== undefined && value < schema.minimum) {
-      return issue(`Must be at least ${schema.minimum}, got ${value}`);
-    }
-    if (schema.maximum !== undefined && value > schema.maximum) {
-      return issue(`Must be at most ${schema.maximum}, got ${value}`);
-    }
-    if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) {
-      return issue(`Must be more than ${schema.exclusiveMinimum}, got ${value}`);
-    }
-    if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) {
-      return issue(`Must be less than ${schema.exclusiveMaximum}, got ${value}`);
-    }
-  }
-  if (typeof value === "string") {
+    const message = numberIssue(schema, value);
+    if (message !== undefined) return { at: "", message };
+  } else if (typeof value === "string") {
     if (schema.minLength !== undefined && value.length < schema.minLength) {
-      return issue(`Must be at least ${schema.minLength} characters long`);
+      return { at: "", message: `Must be at least ${schema.minLength} characters long` };
     }
     if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-      return issue(`Must be at most ${schema.maxLength} characters long`);
+      return { at: "", message: `Must be at most ${schema.maxLength} characters long` };
     }
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
-      return issue(`Must match the pattern ${schema.pattern}`);
+      return { at: "", message: `Must match the pattern ${schema.pattern}` };
     }
-  }
-  if (Array.isArray(value)) {
+  } else if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) {
-      return issue(`Must hold at least ${schema.minItems} items`);
+      return { at: "", message: `Must hold at least ${schema.minItems} items` };
     }
     if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-      return issue(`Must hold at most ${schema.maxItems} items`);
+      return { at: "", message: `Must hold at most ${schema.maxItems} items` };
     }
     if (schema.items !== undefined) {
       for (let i = 0; i < value.length; i++) {
-        const found = checkSchema(schema.items, value[i], `${path}[${i}]`, options);
-        if (found) return found;
+        const found = check(schema.items, value[i], skip);
+        if (found) return under(found, `[${i}]`);
       }
     }
+  } else if (isPlainObject(value)) {
+    const found = objectIssue(schema, value, skip);
+    if (found) return found;
   }
-  if (isPlainObject(value)) {
-    for (const key of schema.required ?? []) {
-      if (!Object.hasOwn(value, key) || value[key] === undefined) {
-        return issue("Required field is missing", `${path}.${key}`);
-      }
-    }
-    const properties = schema.properties ?? {};
-    for (const key of Object.keys(value)) {
-      const sub = Object.hasOwn(properties, key) ? properties[key] : undefined;
-      if (sub !== undefined) {
-        const found = checkSchema(sub, value[key], `${path}.${key}`, options);
-        if (found) return found;
-      } else if (schema.additionalProperties === false) {
-        return issue("Unknown field", `${path}.${key}`);
-      } else if (typeof schema.additionalProperties === "object") {
-        const found = checkSchema(
-          schema.additionalProperties,
-          value[key],
-          `${path}.${key}`,
-          options,
-        );
-        if (found) return found;
-      }
-    }
-  }
-  if (
-    schema.anyOf !== undefined && !schema.anyOf.some((s) => !checkSchema(s, value, path, options))
-  ) {
-    return issue("Matches none of the allowed shapes");
+  if (schema.anyOf !== undefined && !schema.anyOf.some((s) => !check(s, value, skip))) {
+    return { at: "", message: "Matches none of the allowed shapes" };
   }
   if (schema.oneOf !== undefined) {
-    const matches = schema.oneOf.filter((s) => !checkSchema(s, value, path, options)).length;
-    if (matches !== 1) return issue(`Must match exactly one allowed shape, matches ${matches}`);
+    const matches = schema.oneOf.filter((s) => !check(s, value, skip)).length;
+    if (matches !== 1) {
+      return { at: "", message: `Must match exactly one allowed shape, matches ${matches}` };
+    }
+  }
+  return undefined;
+}
+
+function numberIssue(schema: JsonSchema, value: number): string | undefined {
+  if (schema.minimum !== undefined && value < schema.minimum) {
+    return `Must be at least ${schema.minimum}, got ${value}`;
+  }
+  if (schema.maximum !== undefined && value > schema.maximum) {
+    return `Must be at most ${schema.maximum}, got ${value}`;
+  }
+  if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) {
+    return `Must be more than ${schema.exclusiveMinimum}, got ${value}`;
+  }
+  if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) {
+    return `Must be less than ${schema.exclusiveMaximum}, got ${value}`;
+  }
+  return undefined;
+}
+
+function objectIssue(
+  schema: JsonSchema,
+  value: Record<string, unknown>,
+  skip: ((value: unknown) => boolean) | undefined,
+): Found | undefined {
+  const required = schema.required;
+  if (required !== undefined) {
+    for (let i = 0; i < required.length; i++) {
+      const key = required[i]!;
+      if (!Object.hasOwn(value, key) || value[key] === undefined) {
+        return { at: `.${key}`, message: "Required field is missing" };
+      }
+    }
+  }
+  const properties = schema.properties;
+  const extra = schema.additionalProperties;
+  // Fields need a look only when some schema applies to them.
+  if (properties === undefined && (extra === undefined || extra === true)) return undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const sub = properties !== undefined && Object.hasOwn(properties, key)
+      ? properties[key]
+      : undefined;
+    let found: Found | undefined;
+    if (sub !== undefined) {
+      found = check(sub, value[key], skip);
+    } else if (extra === false) {
+      found = { at: "", message: "Unknown field" };
+    } else if (typeof extra === "object") {
+      found = check(extra, value[key], skip);
+    }
+    if (found) return under(found, `.${key}`);
   }
   return undefined;
 }
