@@ -17,8 +17,8 @@ import { StepBoard, type StepRecord } from "./step_board.ts";
 import type { PlanVersion } from "./plan_diff.ts";
 import { RunView } from "./_run_view.ts";
 import { StepRunner, Stop } from "./step_runner.ts";
-
-export type { RunReplanning };
+import { openRun } from "./_run_opening.ts";
+import { RecentEvents } from "./_recent_events.ts";
 
 /** Everything a run needs. */
 export interface RunSetup {
@@ -60,8 +60,8 @@ export class RunLoop {
   readonly #runner: StepRunner;
   readonly #log: EventLog;
   readonly #replanner: RunReplanner;
-  /** The last events, as `[type, stepId, error]`, for planners. */
-  readonly #recent: [string, string | undefined, unknown][] = [];
+  /** The last events, for planners. */
+  readonly #recent = new RecentEvents();
   /** How the run ended, once it has. */
   #ended: string | undefined;
   /** Timers the loop waits for: retry back-off, a scheduler's "ask again later", replans. */
@@ -175,12 +175,7 @@ export class RunLoop {
       },
       stop: (limit, reason) => this.#stopForLimit(limit, reason),
       report: (usage) => this.#report(usage),
-      recent: () =>
-        this.#recent.map(([type, stepId, error]) =>
-          `${type}${stepId === undefined ? "" : ` ${stepId}`}${
-            error === undefined ? "" : `: ${String(error)}`
-          }`
-        ),
+      recent: () => this.#recent.lines(),
       busy: (delta) => {
         this.#timers += delta;
         this.#poke();
@@ -279,52 +274,19 @@ export class RunLoop {
     impact?: EventImpact,
   ): void {
     this.#log.emit(type, data, stepId, impact);
-    if (impact !== "progress") {
-      this.#recent.push([type, stepId, data.error ?? data.reason]);
-      if (this.#recent.length > 20) this.#recent.shift();
-    }
+    this.#recent.note(type, data, stepId, impact);
   }
 
   async #main(): Promise<RunResult> {
     const { clock } = this.#s;
-    const plan = this.#board.plan;
     this.#startedAt = clock.now();
-    if (this.#s.resume) {
-      const completed = Object.keys(this.#s.resume.outputs).length;
-      this.#emit("run.resumed", {
-        fromSeq: this.#s.resume.seq,
-        completed,
-        scheduler: this.#s.scheduler.name,
-      });
-      const waiting = this.#s.resume.waiting;
-      if (waiting) {
-        // Paused when its process died: still waiting, its failed step's dependents with it.
-        this.#replanner.pause(waiting, "Resumed while waiting for an intervention");
-      } else {
-        this.#board.skipBlocked();
-      }
-    } else {
-      this.#emit("run.started", {
-        goal: plan.goal,
-        planId: plan.id,
-        scheduler: this.#s.scheduler.name,
-        context: this.#s.startData.context,
-        limits: this.#s.startData.limits,
-      });
-      const usage = this.#s.planUsage;
-      this.#emit("plan.created", {
-        plan,
-        ...(usage ? { usage } : {}),
-      });
-      if (usage) this.#report(usage);
-      const changes = this.#s.optimized;
-      if (changes) {
-        this.#emit("plan.optimized", {
-          droppedDependencies: changes.droppedDependencies,
-          mergedSteps: changes.mergedSteps,
-        });
-      }
-    }
+    openRun(this.#s, this.#board.plan, {
+      emit: (type, data) => this.#emit(type, data),
+      report: (usage) => this.#report(usage),
+      pause: (waiting) =>
+        this.#replanner.pause(waiting, "Resumed while waiting for an intervention"),
+      skipBlocked: () => this.#board.skipBlocked(),
+    });
     this.#board.settlePending();
     const deadline = new AbortController();
     clock.sleep(Math.min(this.#s.limits.maxDurationMs, 2 ** 31 - 1), deadline.signal).then(
