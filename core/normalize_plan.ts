@@ -10,6 +10,15 @@ import { originOf } from "./_step_origin.ts";
 import { sameGraph, sameStep } from "./_step_reuse.ts";
 import type { Tool } from "./tool.ts";
 import type { Condition, ConditionLanguage } from "./conditions.ts";
+import {
+  closed,
+  compileCondition,
+  fallbackTools,
+  isObject,
+  NONE,
+  num,
+  type Obj,
+} from "./_plan_fields.ts";
 
 /** Caps on plan input; a large legitimate plan raises them. */
 export interface PlanCaps extends InputCaps {
@@ -63,38 +72,9 @@ const STEP_KEYS = new Set([
   "expect",
 ]);
 const RETRY_KEYS = new Set(["max", "backoffMs", "maxBackoffMs"]);
-/** Shared by every step that has none: validated steps are frozen, so one list serves all. */
-const NONE: readonly string[] = Object.freeze([]);
 const NO_RETRY: Step["retry"] = Object.freeze({ max: 0, backoffMs: 100, maxBackoffMs: 30_000 });
 const STEP_ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const PLAN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/;
-
-type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-
-function closed(value: Obj, allowed: ReadonlySet<string>, path: string): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.has(key) && value[key] !== undefined) {
-      const hint = [...allowed].join(", ");
-      throw new PlanError(`Unknown field "${key}" (allowed: ${hint})`, {
-        path: path === "" ? key : `${path}.${key}`,
-      });
-    }
-  }
-}
-
-function num(value: unknown, path: string, rule: { min?: number; integer?: boolean }): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new PlanError(`Expected a number, got ${JSON.stringify(value)}`, { path });
-  }
-  if (rule.integer && !Number.isInteger(value)) {
-    throw new PlanError(`Expected a whole number, got ${value}`, { path });
-  }
-  if (rule.min !== undefined && value < rule.min) {
-    throw new PlanError(`Must be at least ${rule.min}, got ${value}`, { path });
-  }
-  return value;
-}
 
 /**
  * Turns untrusted plan input (from code, JSON or YAML) into an immutable, validated `Plan`.
@@ -419,40 +399,4 @@ function lastWithoutDependents(steps: readonly Step[], edges: Uint32Array): stri
   for (let k = 0; k < edges.length; k += 2) depended[edges[k]!] = 1;
   const last = depended.lastIndexOf(0);
   return last < 0 ? undefined : steps[last]!.id;
-}
-
-/** Compiles a condition expression, or throws a plan error at `path`. */
-function compileCondition(value: unknown, path: string, options: NormalizePlanOptions): Condition {
-  if (typeof value !== "string" || value.trim() === "" || value.length > 4096) {
-    throw new PlanError("Expected a condition expression (4096 characters at most)", { path });
-  }
-  if (options.conditions === undefined) {
-    throw new PlanError("No condition language is loaded to evaluate it", { path });
-  }
-  try {
-    return options.conditions.compile(value);
-  } catch (error) {
-    throw new PlanError((error as Error).message, { path, cause: error });
-  }
-}
-
-/** A step's fallback tools: known tool names, none twice. */
-function fallbackTools(
-  value: unknown,
-  at: string,
-  tools: ReadonlyMap<string, Tool>,
-): readonly string[] {
-  if (value === undefined) return NONE;
-  if (!Array.isArray(value) || value.length > 16) {
-    throw new PlanError("Expected a list of at most 16 tool names", { path: `${at}.fallback` });
-  }
-  value.forEach((name, k) => {
-    if (typeof name !== "string" || !tools.has(name)) {
-      const known = [...tools.keys()].sort().join(", ") || "none";
-      throw new PlanError(`Unknown tool ${JSON.stringify(name)} (known: ${known})`, {
-        path: `${at}.fallback[${k}]`,
-      });
-    }
-  });
-  return [...new Set(value as string[])];
 }
