@@ -132,6 +132,14 @@ function progress(event: RunEvent, done: number, total: number): string | undefi
   }
 }
 
+/** What a span's outcome adds after its duration. */
+const NOTES: Record<string, string> = {
+  completed: "",
+  retrying: " (failed, retried)",
+  failed: " (failed)",
+  running: " (still running)",
+};
+
 async function printTimeline(
   baton: ReturnType<typeof createOrchestrator>,
   runId: string,
@@ -150,7 +158,7 @@ async function printTimeline(
     console.log(
       `  ${t.stepId.padEnd(17)} |${" ".repeat(from)}${mark.repeat(to - from)}${
         " ".repeat(width - to)
-      }| ${(t.end ?? end) - t.start} ms${t.outcome === "retrying" ? " (failed, retried)" : ""}`,
+      }| ${(t.end ?? end) - t.start} ms${NOTES[t.outcome]}`,
     );
   }
 }
