@@ -27,6 +27,12 @@ export interface OrchestratorOptions {
   readonly checkpointEvery?: number;
   /** Which replan strategies answer which triggers, as an object or YAML/JSON text. */
   readonly replan?: ReplanPolicy | string;
+  /**
+   * How long a claim on a run holds without renewal, in milliseconds (see `KernelOptions`):
+   * a run whose process died is resumed elsewhere once its claim lapsed.
+   * @default {30_000}
+   */
+  readonly leaseMs?: number;
 }
 
 /**
@@ -82,5 +88,6 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
     ...(options.replan === undefined ? {} : { replan: options.replan }),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
   });
 }

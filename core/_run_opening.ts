@@ -2,7 +2,7 @@
 import type { RunEventType } from "./events.ts";
 import type { Plan } from "./plan.ts";
 import type { ReplanTrigger } from "./planner.ts";
-import type { RunSetup } from "./run_loop.ts";
+import type { RunSetup } from "./_run_setup.ts";
 import type { Usage } from "./tool.ts";
 
 /** What opening a run does to it. */

@@ -3,7 +3,7 @@ import { deepFreeze } from "./_frozen_json.ts";
 import type { Clock } from "./clock.ts";
 import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
 import type { RunState } from "./run_state.ts";
-import type { HistoryStore } from "./store.ts";
+import type { AppendOptions, HistoryStore } from "./store.ts";
 
 /** How long events wait before they are written together. */
 const GROUP_COMMIT_MS = 4;
@@ -28,6 +28,8 @@ export interface EventLogOptions {
   readonly onEvent: (event: RunEvent) => void;
   /** Called after each batch is stored. */
   readonly onStored?: () => void;
+  /** The writer's lease owner, for stores that refuse writes from one that lost its lease. */
+  readonly owner?: string;
   /** Called once when the store fails; nothing is written after that. */
   readonly onStoreError: (error: unknown) => void;
 }
@@ -52,8 +54,11 @@ export class EventLog {
   /** The plan version events are recorded against; a replan raises it. */
   planVersion: number;
 
+  readonly #appendOptions: AppendOptions;
+
   constructor(options: EventLogOptions) {
     this.#o = options;
+    this.#appendOptions = options.owner === undefined ? {} : { owner: options.owner };
     this.planVersion = options.planVersion;
     this.#seq = options.afterSeq;
     this.#lastCheckpoint = options.afterSeq;
@@ -145,7 +150,7 @@ export class EventLog {
     this.#writing = this.#writing.then(async () => {
       if (this.#error !== undefined) return;
       try {
-        await store.append(runId, batch);
+        await store.append(runId, batch, this.#appendOptions);
       } catch (error) {
         this.#error = error;
         this.#o.onStoreError(error);

@@ -17,6 +17,7 @@ import type { RunResult } from "./run_result.ts";
 import type { Plan } from "./plan.ts";
 import type { PlanVersion } from "./plan_diff.ts";
 import type { Tool, Usage } from "./tool.ts";
+import type { RunLease } from "./store.ts";
 import { ReplanEngine, type ReplanPolicy, resolveReplanPolicy } from "./replan.ts";
 import { deepFreeze } from "./_frozen_json.ts";
 import { cachedConditions } from "./_condition_cache.ts";
@@ -50,6 +51,14 @@ export interface KernelOptions {
    * @default {every loaded strategy for failures, timeouts and surprises; `complete` for interventions}
    */
   readonly replan?: ReplanPolicy | string;
+  /**
+   * How long a claim on a run holds without renewal, in milliseconds (with a store that keeps
+   * leases). A running run renews its claim every third of it; a run whose process died can be
+   * resumed elsewhere once its claim lapsed. Keep it above the longest time a tool may block
+   * the event loop.
+   * @default {30_000}
+   */
+  readonly leaseMs?: number;
 }
 
 /** Options of one run. */
@@ -132,13 +141,18 @@ export interface Orchestrator {
   history(runId: string): RunHistory;
   /**
    * Continues a run whose process died, from its latest checkpoint and the events after it.
-   * Completed steps are never run again; steps that were running start over.
-   * @throws {BatonError} When the store has no such run, or the run has already ended.
+   * Completed steps are never run again; steps that were running start over. The run is
+   * claimed first, so a run another orchestrator is running (its lease has not lapsed) is
+   * refused, as is one this orchestrator is running.
+   * @throws {BatonError} When the store has no such run, the run has already ended, or
+   * another orchestrator (or this one) is running it.
    */
   resume(runId: string): Promise<RunHandle>;
   /**
-   * Finds runs the store still shows as running and resumes them (`"resume"`) or ends them as
-   * cancelled (`"mark"`). Call it at start-up, when no other process is running those runs.
+   * Finds runs the store still shows as running whose process died (nobody holds their lease
+   * any more) and resumes them (`"resume"`) or ends them as cancelled (`"mark"`). Runs another
+   * live orchestrator is running are left to it. Call it at start-up, and again later for runs
+   * whose lease had not lapsed yet.
    */
   recover(mode?: "resume" | "mark"): Promise<RunHandle[]>;
 }
@@ -194,6 +208,21 @@ export function createKernel(options: KernelOptions): Orchestrator {
   const clock = options.clock ?? systemClock;
   const checkpointEvery = options.checkpointEvery ?? 1000;
   if (!(checkpointEvery >= 1)) throw new RangeError("checkpointEvery must be at least 1");
+  const leaseMs = options.leaseMs ?? 30_000;
+  if (!(leaseMs >= 1 && leaseMs < 2 ** 31)) {
+    throw new RangeError(`leaseMs must be at least 1 and below 2^31, got ${options.leaseMs}`);
+  }
+  // This orchestrator's claims on runs, and the runs it is running now.
+  const lease = store.claim ? { owner: crypto.randomUUID(), ms: leaseMs } : undefined;
+  const active = new Set<string>();
+
+  /** Claims a run for this orchestrator; the holder's lease when another holds it. */
+  async function claim(runId: string): Promise<RunLease | undefined> {
+    if (lease === undefined) return undefined;
+    const now = clock.now();
+    const held = await store.claim!(runId, { owner: lease.owner, until: now + lease.ms }, now);
+    return held.owner === lease.owner ? undefined : held;
+  }
 
   const strategies = slots.strategies;
   const planner = slots.planner;
@@ -297,6 +326,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
     extra: { optimized?: PlanChanges; planUsage?: Usage; versions?: readonly PlanVersion[] } = {},
   ): RunHandle {
     const { optimized } = extra;
+    if (active.has(runId)) throw new BatonError(`Run "${runId}" is running here already`);
     const listeners = new Set<() => void>();
     let finished = false;
     const frozenContext = deepFreeze(JSON.parse(JSON.stringify(context)));
@@ -313,6 +343,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       ...(optimized ? { optimized } : {}),
       conditions,
       checkpointEvery,
+      ...(lease ? { lease } : {}),
       ...(extra.planUsage ? { planUsage: extra.planUsage } : {}),
       replanning: {
         validate: (input, version, parent) => {
@@ -339,7 +370,9 @@ export function createKernel(options: KernelOptions): Orchestrator {
         listeners.clear();
       },
     });
+    active.add(runId);
     const result = loop.done.finally(() => {
+      active.delete(runId);
       finished = true;
       for (const wake of listeners) wake();
       listeners.clear();
@@ -392,29 +425,55 @@ export function createKernel(options: KernelOptions): Orchestrator {
   }
 
   async function resume(runId: string): Promise<RunHandle> {
-    const begin = await readStart(runId);
-    const checkpoint = await store.loadCheckpoint(runId);
-    const state = checkpoint
-      ? (structuredClone(checkpoint.state) as unknown as RunState)
-      : emptyRunState();
-    foldRunEvents(state, await store.read(runId, { afterSeq: state.seq }));
-    if (state.ended !== undefined) {
-      throw new BatonError(`Run "${runId}" has already ended (${state.ended})`);
+    if (active.has(runId)) throw new BatonError(`Run "${runId}" is running here already`);
+    // Claimed before its state is read: nobody else writes to the run from here on.
+    const held = await claim(runId);
+    if (held !== undefined) {
+      throw new BatonError(
+        `Run "${runId}" is being run by another orchestrator; its lease lapses in ${
+          Math.max(0, Math.ceil(held.until - clock.now()))
+        } ms unless renewed`,
+      );
     }
-    const { plan, compiled } = prepare(planToInput(begin.plan), {
-      version: begin.plan.version,
-      ...(begin.plan.parent ? { parent: begin.plan.parent } : {}),
-    });
-    const limits = resolveLimits({ ...baseLimits, ...begin.limits });
-    return start(runId, plan, compiled, begin.context, limits, state, finiteLimits(begin.limits), {
-      versions: begin.versions,
-    });
+    try {
+      const begin = await readStart(runId);
+      const checkpoint = await store.loadCheckpoint(runId);
+      const state = checkpoint
+        ? (structuredClone(checkpoint.state) as unknown as RunState)
+        : emptyRunState();
+      foldRunEvents(state, await store.read(runId, { afterSeq: state.seq }));
+      if (state.ended !== undefined) {
+        throw new BatonError(`Run "${runId}" has already ended (${state.ended})`);
+      }
+      const { plan, compiled } = prepare(planToInput(begin.plan), {
+        version: begin.plan.version,
+        ...(begin.plan.parent ? { parent: begin.plan.parent } : {}),
+      });
+      const limits = resolveLimits({ ...baseLimits, ...begin.limits });
+      return start(
+        runId,
+        plan,
+        compiled,
+        begin.context,
+        limits,
+        state,
+        finiteLimits(begin.limits),
+        {
+          versions: begin.versions,
+        },
+      );
+    } catch (error) {
+      if (lease) await store.release!(runId, lease.owner);
+      throw error;
+    }
   }
 
   async function recover(mode: "resume" | "mark" = "resume"): Promise<RunHandle[]> {
     const handles: RunHandle[] = [];
     for (const record of await store.runs()) {
-      if (record.status !== "running") continue;
+      if (record.status !== "running" || active.has(record.runId)) continue;
+      // A run another orchestrator holds is alive there: it is left to it.
+      if (await claim(record.runId) !== undefined) continue;
       const handle = await resume(record.runId);
       if (mode === "mark") {
         handle.cancel("The process running it died; marked as cancelled on recovery");

@@ -1,54 +1,22 @@
 // Executes one plan: readiness, scheduling, limits, replans, events (steps run in step_runner.ts).
-import type { Clock } from "./clock.ts";
-import type { EventImpact, RunEvent, RunEventType } from "./events.ts";
+import type { EventImpact, RunEventType } from "./events.ts";
 import { EventLog } from "./event_log.ts";
 import type { Limits } from "./limits.ts";
 import type { Plan, Step } from "./plan.ts";
 import type { RunResult, RunStatus } from "./run_result.ts";
-import type { Scheduler, SchedulerView } from "./scheduler.ts";
-import type { HistoryStore } from "./store.ts";
-import type { Tool, Usage } from "./tool.ts";
+import type { SchedulerView } from "./scheduler.ts";
+import type { Usage } from "./tool.ts";
 import { LoopGuard, type Trip } from "./loop_guard.ts";
 import type { RunState } from "./run_state.ts";
-import type { Condition } from "./conditions.ts";
-import type { PlanChanges } from "./optimize_plan.ts";
-import { RunReplanner, type RunReplanning } from "./run_replanner.ts";
+import { RunReplanner } from "./run_replanner.ts";
 import { StepBoard, type StepRecord } from "./step_board.ts";
 import type { PlanVersion } from "./plan_diff.ts";
 import { RunView } from "./_run_view.ts";
 import { StepRunner, Stop } from "./step_runner.ts";
 import { openRun } from "./_run_opening.ts";
 import { RecentEvents } from "./_recent_events.ts";
-
-/** Everything a run needs. */
-export interface RunSetup {
-  readonly runId: string;
-  readonly plan: Plan;
-  readonly tools: ReadonlyMap<string, Tool>;
-  readonly scheduler: Scheduler;
-  readonly store: HistoryStore;
-  readonly limits: Required<Limits>;
-  readonly clock: Clock;
-  readonly context: Readonly<Record<string, unknown>>;
-  /** Called with every event as it is recorded (never awaited). */
-  readonly onEvent: (event: RunEvent) => void;
-  /** Called after each batch of events is written to the store. */
-  readonly onStored?: () => void;
-  /** The folded state of an interrupted run to continue from. */
-  readonly resume?: RunState;
-  /** Save a checkpoint at least every this many events. */
-  readonly checkpointEvery: number;
-  /** What plan optimization changed, recorded after `plan.created`. */
-  readonly optimized?: PlanChanges;
-  /** Compiled `when:` and `expect:` conditions (`expect:ID`) by step id. */
-  readonly conditions: ReadonlyMap<string, Condition>;
-  /** Recorded in `run.started` so a resumed run gets the same context and limits. */
-  readonly startData: { readonly context: unknown; readonly limits: unknown };
-  /** What the planner used to make the first version, recorded in `plan.created`. */
-  readonly planUsage?: Usage;
-  /** How the run replans: validation, the policy's engine, the planner, earlier versions. */
-  readonly replanning: RunReplanning;
-}
+import { holdingLease } from "./_run_lease.ts";
+import type { RunSetup } from "./_run_setup.ts";
 
 /** A running plan; `cancel()` and `done` are all the orchestrator needs. */
 export class RunLoop {
@@ -90,6 +58,7 @@ export class RunLoop {
       store: setup.store,
       afterSeq: setup.resume?.seq ?? 0,
       checkpointEvery: setup.checkpointEvery,
+      ...(setup.lease ? { owner: setup.lease.owner } : {}),
       snapshot: () => this.#snapshot(),
       stateSize: () => this.#board.outputs.size,
       onEvent: setup.onEvent,
@@ -115,7 +84,13 @@ export class RunLoop {
     this.#replanner = this.#makeReplanner();
     this.#runner = this.#makeRunner();
     if (resume) this.#board.restore(resume);
-    this.done = this.#main();
+    this.done = setup.lease
+      ? holdingLease({
+        ...setup,
+        lease: setup.lease,
+        lost: (reason) => this.#halt({ status: "failed", reason }, true),
+      }, () => this.#main())
+      : this.#main();
   }
 
   #makeRunner(): StepRunner {

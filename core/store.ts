@@ -43,9 +43,34 @@ export interface Checkpoint {
 }
 
 /**
+ * A claim on a run: which orchestrator runs it, and until when the claim holds unless renewed.
+ * Two orchestrators (in one process or several) sharing a store never run one run at once: each
+ * claims a run before it runs or resumes it, renews the claim while it runs, and gives it up
+ * when the run ends. A claim whose holder died lapses at `until`; then another may take it.
+ */
+export interface RunLease {
+  /** The holder: one id per orchestrator. */
+  readonly owner: string;
+  /** When the claim lapses unless renewed (ms since the epoch, on the claimants' clock). */
+  readonly until: number;
+}
+
+/** Options of {@linkcode HistoryStore.append}. */
+export interface AppendOptions {
+  /**
+   * The writer's owner id. A store that keeps leases refuses the batch when another owner holds
+   * the run's lease, so a writer that lost its claim cannot write over the new holder's log.
+   */
+  readonly owner?: string;
+}
+
+/**
  * Where history lives: the append-only event log of every run. `append` must reject an event
  * whose `seq` is not exactly one more than the run's last (no gaps, no duplicates), and must
  * store a batch all or nothing. Stores hold plain JSON only.
+ *
+ * `claim` and `release` are optional: a store without them keeps no leases, and then nothing
+ * stops two processes sharing it from running one run at once.
  */
 export interface HistoryStore {
   /** The store's name, as recorded in history. */
@@ -56,7 +81,7 @@ export interface HistoryStore {
    * Appends events of one run, in order, atomically. What is stored must not change with the
    * objects passed in afterwards (a store serializes them, or keeps them frozen).
    */
-  append(runId: string, events: readonly RunEvent[]): Promise<void>;
+  append(runId: string, events: readonly RunEvent[], options?: AppendOptions): Promise<void>;
   /** Reads one run's events, in order. */
   read(runId: string, query?: EventQuery): Promise<RunEvent[]>;
   /** Lists the runs the store holds. */
@@ -65,4 +90,12 @@ export interface HistoryStore {
   saveCheckpoint(runId: string, checkpoint: Checkpoint): Promise<void>;
   /** The run's latest checkpoint, if any. */
   loadCheckpoint(runId: string): Promise<Checkpoint | undefined>;
+  /**
+   * Takes or renews a run's lease, atomically: it is given to `lease.owner` when nobody holds
+   * it, when `lease.owner` holds it, or when the holder's lease lapsed before `now`.
+   * @returns The lease in force afterwards: `lease` when it was given, else the holder's.
+   */
+  claim?(runId: string, lease: RunLease, now: number): Promise<RunLease>;
+  /** Gives up a run's lease, if `owner` holds it. */
+  release?(runId: string, owner: string): Promise<void>;
 }

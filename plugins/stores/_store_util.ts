@@ -1,6 +1,7 @@
 // Filtering and folding shared by the stores.
 import type { RunEvent } from "../../core/events.ts";
-import type { EventQuery, RunRecord } from "../../core/store.ts";
+import { BatonError } from "../../core/errors.ts";
+import type { EventQuery, RunLease, RunRecord } from "../../core/store.ts";
 
 /** Applies a query to a run's events (in order). */
 export function filterEvents(log: readonly RunEvent[], query: EventQuery): RunEvent[] {
@@ -36,4 +37,18 @@ export function foldRecord(runId: string, log: readonly RunEvent[]): RunRecord {
     startedAt: first?.ts ?? 0,
     lastSeq: last?.seq ?? 0,
   };
+}
+
+/** Whether `lease` may replace `current`: nobody holds the run, its holder renews, or it lapsed. */
+export function mayClaim(current: RunLease | undefined, lease: RunLease, now: number): boolean {
+  return current === undefined || current.owner === lease.owner || current.until <= now;
+}
+
+/** Refuses a write by `owner` when another owner holds the run's lease. */
+export function checkWriter(runId: string, holder: string | undefined, owner?: string): void {
+  if (owner !== undefined && holder !== undefined && holder !== owner) {
+    throw new BatonError(
+      `Run "${runId}" is held by another orchestrator: its events are not written here`,
+    );
+  }
 }

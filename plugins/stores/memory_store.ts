@@ -1,8 +1,14 @@
 import type { RunEvent } from "../../core/events.ts";
-import type { Checkpoint, EventQuery, HistoryStore, RunRecord } from "../../core/store.ts";
+import type {
+  Checkpoint,
+  EventQuery,
+  HistoryStore,
+  RunLease,
+  RunRecord,
+} from "../../core/store.ts";
 import { BatonError } from "../../core/errors.ts";
 import { deepFreeze } from "../../core/_frozen_json.ts";
-import { filterEvents, foldRecord } from "./_store_util.ts";
+import { checkWriter, filterEvents, foldRecord, mayClaim } from "./_store_util.ts";
 
 /**
  * Keeps history in memory: for tests and short scripts. Events are kept as they are and frozen
@@ -28,10 +34,16 @@ export function memoryStore(): HistoryStore {
   const logs = new Map<string, RunEvent[]>();
   // Checkpoints are kept as JSON text: a copy nothing outside can change.
   const checkpoints = new Map<string, string>();
+  const leases = new Map<string, RunLease>();
   return {
     name: "memory",
     kind: "store",
-    append(runId, events) {
+    append(runId, events, options = {}) {
+      try {
+        checkWriter(runId, leases.get(runId)?.owner, options.owner);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const log = logs.get(runId) ?? [];
       let last = log.length;
       for (const event of events) {
@@ -64,6 +76,17 @@ export function memoryStore(): HistoryStore {
     loadCheckpoint(runId) {
       const found = checkpoints.get(runId);
       return Promise.resolve(found === undefined ? undefined : JSON.parse(found) as Checkpoint);
+    },
+    claim(runId, lease, now) {
+      const current = leases.get(runId);
+      if (!mayClaim(current, lease, now)) return Promise.resolve(current!);
+      const given = Object.freeze({ owner: lease.owner, until: lease.until });
+      leases.set(runId, given);
+      return Promise.resolve(given);
+    },
+    release(runId, owner) {
+      if (leases.get(runId)?.owner === owner) leases.delete(runId);
+      return Promise.resolve();
     },
   };
 }

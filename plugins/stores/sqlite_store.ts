@@ -1,7 +1,14 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { BatonError } from "../../core/errors.ts";
 import type { RunEvent, RunEventType } from "../../core/events.ts";
-import type { Checkpoint, EventQuery, HistoryStore, RunRecord } from "../../core/store.ts";
+import type {
+  Checkpoint,
+  EventQuery,
+  HistoryStore,
+  RunLease,
+  RunRecord,
+} from "../../core/store.ts";
+import { checkWriter, mayClaim } from "./_store_util.ts";
 
 /**
  * The SQLite history store, a separate entry point (`@baton/baton/sqlite`) so that the root
@@ -64,6 +71,11 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   run_id TEXT PRIMARY KEY,
   seq INTEGER NOT NULL,
   state TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS leases (
+  run_id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  until INTEGER NOT NULL
 );`;
 
 interface Row {
@@ -80,7 +92,9 @@ interface Row {
  * History in one SQLite file through Deno's built-in `node:sqlite`: nothing to install. WAL
  * journal, `synchronous=FULL` by default, a busy timeout, and the primary key (run, seq) so a
  * gap or a duplicate cannot be stored; each batch of events is one transaction. Rows hold plain
- * JSON. Use one store (one writer) per process and file.
+ * JSON. Use one store (one writer) per process and file; processes may share the file, and run
+ * leases (`claim`, `release`, and writes refused from an owner that lost its lease) keep each run
+ * to one orchestrator at a time.
  *
  * @param options The file and durability.
  * @returns The store plugin.
@@ -123,6 +137,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     "INSERT INTO checkpoints (run_id, seq, state) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET seq = excluded.seq, state = excluded.state",
   );
   const loadCp = db.prepare("SELECT seq, state FROM checkpoints WHERE run_id = ?");
+  const leaseRow = db.prepare("SELECT owner, until FROM leases WHERE run_id = ?");
+  const setLease = db.prepare(
+    "INSERT INTO leases (run_id, owner, until) VALUES (?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, until = excluded.until",
+  );
+  const dropLease = db.prepare("DELETE FROM leases WHERE run_id = ? AND owner = ?");
   const queries = new Map<string, StatementSync>();
 
   function transaction<T>(work: () => T): T {
@@ -134,6 +153,20 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     } catch (error) {
       db.exec("ROLLBACK");
       throw error;
+    }
+  }
+
+  /**
+   * Runs a write without waiting for the disk: leases matter only while processes live, and a
+   * power cut ends them all. WAL keeps it atomic, and the next synced commit makes it durable.
+   */
+  function unsynced<T>(work: () => T): T {
+    if (synchronous === "NORMAL") return work();
+    db.exec("PRAGMA synchronous = NORMAL");
+    try {
+      return work();
+    } finally {
+      db.exec("PRAGMA synchronous = FULL");
     }
   }
 
@@ -153,10 +186,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   return {
     name: "sqlite",
     kind: "store",
-    append(runId, events) {
+    append(runId, events, options = {}) {
       if (events.length === 0) return Promise.resolve();
       try {
         transaction(() => {
+          const holder = leaseRow.get(runId) as RunLease | undefined;
+          checkWriter(runId, holder?.owner, options.owner);
           const row = runRow.get(runId) as { last_seq: number; status: string } | undefined;
           let last = row?.last_seq ?? 0;
           let status = (row?.status ?? "running") as RunRecord["status"];
@@ -252,6 +287,29 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       return Promise.resolve(
         row === undefined ? undefined : { seq: row.seq, state: JSON.parse(row.state) },
       );
+    },
+    claim(runId, lease, now) {
+      try {
+        return Promise.resolve(unsynced(() =>
+          transaction(() => {
+            const found = leaseRow.get(runId) as RunLease | undefined;
+            const current = found && { owner: found.owner, until: found.until };
+            if (!mayClaim(current, lease, now)) return current!;
+            setLease.run(runId, lease.owner, lease.until);
+            return { owner: lease.owner, until: lease.until };
+          })
+        ));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    release(runId, owner) {
+      try {
+        unsynced(() => dropLease.run(runId, owner));
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     close() {
       db.close();

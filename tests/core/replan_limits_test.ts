@@ -70,7 +70,8 @@ Deno.test("a run paused for an intervention when its process died is still waiti
       { id: "after", tool: "work", input: { id: "after" }, dependsOn: ["bad"] },
     ],
   };
-  // The first process pauses; it is then abandoned, as if it had died.
+  // The first process pauses; it is then abandoned, as if it had died: its clock stands still,
+  // so it never renews its lease, and the second process comes after the lease lapsed.
   const first = createOrchestrator(setup).run(plan, { runId: "paused" });
   for await (const event of first.events()) if (event.type === "run.waiting") break;
   assert.deepEqual(foldRunEvents(emptyRunState(), await store.read("paused")).waiting, {
@@ -79,7 +80,7 @@ Deno.test("a run paused for an intervention when its process died is still waiti
     error: "Error: the service is down",
   });
 
-  const baton = createOrchestrator(setup);
+  const baton = createOrchestrator({ ...setup, clock: manualClock(60_000) });
   const run = await baton.resume("paused");
   let waits = 0;
   for await (const event of run.events()) {

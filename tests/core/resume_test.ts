@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createOrchestrator, memoryStore } from "../../mod.ts";
 import { sqliteStore } from "../../plugins/stores/sqlite_store.ts";
-import { crashPlan, effectTool } from "../fixtures/kill_worker.ts";
+import { crashPlan, effectTool, LEASE_MS } from "../fixtures/kill_worker.ts";
 
 const worker = new URL("../fixtures/kill_worker.ts", import.meta.url).pathname;
 
@@ -120,6 +120,10 @@ Deno.test("recover() finds runs left running and resumes or marks them", async (
     }
     const store = sqliteStore({ path: db });
     const baton = createOrchestrator({ tools: [effectTool(undefined, "r")], store });
+    // The dead workers' claims hold for LEASE_MS after their last renewal: until then their
+    // runs could still be alive, and are left alone.
+    assert.deepEqual(await baton.recover("resume"), []);
+    await new Promise((r) => setTimeout(r, LEASE_MS + 50));
     const [a, b] = await baton.recover("resume");
     assert.equal((await a!.result).status, "completed");
     assert.equal((await b!.result).status, "completed");

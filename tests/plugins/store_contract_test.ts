@@ -115,6 +115,56 @@ for (const [name, open] of stores) {
       await done();
     }
   });
+
+  Deno.test(`${name}: gives a run's lease to one owner at a time until it lapses`, async () => {
+    const { store, done } = await open();
+    try {
+      const a = { owner: "a", until: 1_000 };
+      assert.deepEqual(await store.claim!("r", a, 0), a);
+      // Another owner gets the holder's lease back while it holds.
+      assert.deepEqual(await store.claim!("r", { owner: "b", until: 2_000 }, 999), a);
+      // The holder renews.
+      assert.deepEqual(await store.claim!("r", { owner: "a", until: 1_500 }, 999), {
+        owner: "a",
+        until: 1_500,
+      });
+      // Once it lapsed, another takes it.
+      assert.deepEqual(await store.claim!("r", { owner: "b", until: 3_000 }, 1_500), {
+        owner: "b",
+        until: 3_000,
+      });
+      // Leases are per run.
+      assert.deepEqual(await store.claim!("other", a, 1_500), a);
+      // Only the holder releases.
+      await store.release!("r", "a");
+      assert.equal((await store.claim!("r", { owner: "c", until: 9 }, 1_600)).owner, "b");
+      await store.release!("r", "b");
+      assert.equal((await store.claim!("r", { owner: "c", until: 9 }, 1_600)).owner, "c");
+    } finally {
+      await done();
+    }
+  });
+
+  Deno.test(`${name}: refuses writes from an owner that does not hold the lease`, async () => {
+    const { store, done } = await open();
+    try {
+      // No lease: anyone writes (stores used without leases keep working).
+      await store.append("r", [event("r", 1, "run.started")], { owner: "a" });
+      await store.claim!("r", { owner: "a", until: 100 }, 0);
+      await store.append("r", [event("r", 2)], { owner: "a" });
+      // A lapsed lease nobody took over still lets its holder write.
+      await store.append("r", [event("r", 3)], { owner: "a" });
+      await store.claim!("r", { owner: "b", until: 500 }, 200);
+      await assert.rejects(
+        store.append("r", [event("r", 4)], { owner: "a" }),
+        /held by another orchestrator/,
+      );
+      await store.append("r", [event("r", 4)], { owner: "b" });
+      assert.deepEqual((await store.read("r")).map((e) => e.seq), [1, 2, 3, 4]);
+    } finally {
+      await done();
+    }
+  });
 }
 
 Deno.test("sqliteStore: the file survives reopening and checks its options", async () => {
