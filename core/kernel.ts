@@ -463,7 +463,8 @@ export function createKernel(options: KernelOptions): Orchestrator {
         },
       );
     } catch (error) {
-      if (lease) await store.release!(runId, lease.owner);
+      // Unless a concurrent resume() here got the run going meanwhile.
+      if (lease && !active.has(runId)) await store.release!(runId, lease.owner);
       throw error;
     }
   }

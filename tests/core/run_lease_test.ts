@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { createOrchestrator, defineTool, manualClock, memoryStore, type Tool } from "../../mod.ts";
+import {
+  createOrchestrator,
+  defineTool,
+  manualClock,
+  memoryStore,
+  type RunHandle,
+  type Tool,
+} from "../../mod.ts";
 import { sqliteStore } from "../../plugins/stores/sqlite_store.ts";
 
 /** A tool whose calls wait until the gate opens; it counts calls by step. */
@@ -113,6 +120,29 @@ Deno.test("a run whose lease another orchestrator took over stops and writes not
   open();
   await assert.rejects(run.result, /held by another orchestrator/);
   assert.equal((await store.read("taken")).length, before, "nothing written after the takeover");
+});
+
+Deno.test("two resume() calls at once here start the run once and keep its lease", async () => {
+  const store = memoryStore();
+  // The first orchestrator stalls for good (its tool never answers, its clock stands still);
+  // the second comes after its lease lapsed.
+  const stalled = gatedTool();
+  const first = createOrchestrator({ tools: [stalled.tool], store, clock: manualClock() });
+  first.run(plan, { runId: "twice" }).result.catch(() => {});
+  await stored(() => store.read("twice"), "step.started");
+  const { tool, calls, open } = gatedTool();
+  const clock = manualClock(60_000);
+  const baton = createOrchestrator({ tools: [tool], store, clock });
+  const [one, two] = await Promise.allSettled([baton.resume("twice"), baton.resume("twice")]);
+  const started = [one, two].filter((r) => r.status === "fulfilled");
+  assert.equal(started.length, 1);
+  assert.match(String([one, two].find((r) => r.status === "rejected")!.reason), /running here/);
+  const intruder = { owner: "intruder", until: clock.now() + 1 };
+  assert.notEqual((await store.claim!("twice", intruder, clock.now())).owner, "intruder");
+  open();
+  const run = (started[0] as PromiseFulfilledResult<RunHandle>).value;
+  assert.equal((await run.result).status, "completed");
+  assert.deepEqual([...calls], [["a", 1], ["b", 1]]);
 });
 
 Deno.test("leaseMs is checked", () => {
