@@ -6,7 +6,9 @@
  * - W3: a layered random DAG of 2,000 no-op steps, fixed seed (per-step overhead).
  * - W4: 12 steps with fixed simulated latencies (50-300 ms): makespan against the critical path.
  *
- * Each runs on Baton with the in-memory store and with SQLite history (a temporary file), on a
+ * Each runs on Baton with the in-memory store and with SQLite history (a temporary database the
+ * process opens once, as an application would; the first run writes its own file, whose size gives
+ * the history's bytes per step), on a
  * plain hand-written async loop (the floor: no history, no validation), on LangGraph.js
  * (StateGraph) and on Mastra workflows (adapters in bench/peers). Every engine and workload
  * runs in its own process, so its peak resident memory is its own. Times are medians.

@@ -1,6 +1,6 @@
 // Baton itself, with the in-memory store or SQLite history.
 import { createOrchestrator, defineTool } from "../../mod.ts";
-import { sqliteStore } from "../../plugins/stores/sqlite_store.ts";
+import { type SqliteStore, sqliteStore } from "../../plugins/stores/sqlite_store.ts";
 import { toPlan, type Workload } from "../_workloads.ts";
 
 const noop = defineTool({
@@ -17,11 +17,23 @@ const sleep = defineTool({
 });
 
 let files = 0;
+/** After the first run, runs share one database, opened once, as an application's would. */
+let shared: SqliteStore | undefined;
+let firstBytes = 0;
 
-/** Runs the workload once; with `dir`, on SQLite history in a new file there (returns its bytes). */
+/**
+ * Runs the workload once; with `dir`, on SQLite history there. The first run writes a new file,
+ * which is closed and measured (the bytes of one run's history are returned for every run); later
+ * runs append to one database the process keeps open.
+ */
 export async function runBaton(w: Workload, dir?: string): Promise<number> {
+  const first = dir !== undefined && files === 0;
   const path = dir === undefined ? undefined : `${dir}/baton-${Deno.pid}-${files++}.db`;
-  const store = path === undefined ? undefined : sqliteStore({ path });
+  const store = path === undefined
+    ? undefined
+    : first
+    ? sqliteStore({ path })
+    : (shared ??= sqliteStore({ path }));
   const baton = createOrchestrator({
     tools: [noop, sleep],
     ...(store ? { store } : {}),
@@ -30,12 +42,11 @@ export async function runBaton(w: Workload, dir?: string): Promise<number> {
   });
   const result = await baton.run(toPlan(w)).result;
   if (result.status !== "completed") throw new Error(`${w.name}: ${result.status}`);
-  if (path === undefined) return 0;
+  if (!first) return firstBytes;
   store!.close();
-  let bytes = 0;
   for (const suffix of ["", "-wal", "-shm"]) {
-    bytes += await Deno.stat(path + suffix).then((s) => s.size, () => 0);
+    firstBytes += await Deno.stat(path + suffix).then((s) => s.size, () => 0);
   }
-  await Deno.remove(path).catch(() => {});
-  return bytes;
+  await Deno.remove(path!).catch(() => {});
+  return firstBytes;
 }
