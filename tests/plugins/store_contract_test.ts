@@ -185,3 +185,55 @@ Deno.test("sqliteStore: the file survives reopening and checks its options", asy
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sqliteStore: a file in the 0.1 layout (events keyed by run id) is moved to run numbers", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "baton-store-" });
+  const path = `${dir}/old.db`;
+  try {
+    const { DatabaseSync } = await import("node:sqlite");
+    const old = new DatabaseSync(path);
+    old.exec(`
+      CREATE TABLE runs (run_id TEXT PRIMARY KEY, goal TEXT NOT NULL, started_at INTEGER NOT NULL,
+        status TEXT NOT NULL, last_seq INTEGER NOT NULL);
+      CREATE TABLE events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL,
+        ts INTEGER NOT NULL, step_id TEXT, plan_version INTEGER NOT NULL, impact TEXT NOT NULL,
+        data TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+      CREATE INDEX events_by_step ON events (run_id, step_id, seq);
+      CREATE TABLE checkpoints (run_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, state TEXT NOT NULL);
+      INSERT INTO runs VALUES ('b', 'Second', 20, 'running', 2), ('a', 'First', 10, 'completed', 2);
+      INSERT INTO events VALUES
+        ('a', 1, 'run.started', 11, NULL, 1, 'info', '{"goal":"First"}'),
+        ('a', 2, 'run.completed', 12, NULL, 1, 'info', '{}'),
+        ('b', 1, 'run.started', 21, NULL, 1, 'info', '{"goal":"Second"}'),
+        ('b', 2, 'step.started', 22, 'x', 1, 'progress', '{"attempt":1}');
+      INSERT INTO checkpoints VALUES ('b', 1, '{"seq":1}');
+    `);
+    old.close();
+    const store = sqliteStore({ path });
+    try {
+      assert.deepEqual((await store.runs()).map((r) => [r.runId, r.status, r.lastSeq]), [
+        ["a", "completed", 2],
+        ["b", "running", 2],
+      ]);
+      assert.deepEqual((await store.read("b", { stepId: "x" })).map((e) => e.data), [
+        { attempt: 1 },
+      ]);
+      assert.deepEqual(await store.loadCheckpoint("b"), { seq: 1, state: { seq: 1 } });
+      await store.append("b", [event("b", 3)]);
+      await assert.rejects(store.append("b", [event("b", 3)]), BatonError);
+      assert.deepEqual((await store.read("b")).map((e) => e.seq), [1, 2, 3]);
+      assert.deepEqual((await store.read("a")).map((e) => e.type), [
+        "run.started",
+        "run.completed",
+      ]);
+    } finally {
+      store.close();
+    }
+    // Opening it again finds the new layout and changes nothing.
+    const again = sqliteStore({ path });
+    assert.equal((await again.read("b")).length, 3);
+    again.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
