@@ -33,6 +33,7 @@
 export { VERSION } from "./version.ts";
 export * from "./preset.ts";
 export * from "./core/kernel.ts";
+export * from "./core/orchestrator.ts";
 export * from "./core/tool.ts";
 export * from "./core/plan.ts";
 export * from "./core/normalize_plan.ts";

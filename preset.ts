@@ -1,5 +1,6 @@
 import type { Clock } from "./core/clock.ts";
-import { createKernel, type Orchestrator } from "./core/kernel.ts";
+import { createKernel } from "./core/kernel.ts";
+import type { Orchestrator } from "./core/orchestrator.ts";
 import type { Limits } from "./core/limits.ts";
 import type { PlanCaps } from "./core/normalize_plan.ts";
 import type { Tool } from "./core/tool.ts";

@@ -86,8 +86,12 @@ export class RunLoop {
     if (resume) this.#board.restore(resume);
     this.done = setup.lease
       ? holdingLease({
-        ...setup,
+        runId: setup.runId,
+        store: setup.store,
+        clock: setup.clock,
         lease: setup.lease,
+        // The orchestrator claims a run before it reads the state to resume.
+        claimed: setup.resume !== undefined,
         lost: (reason) => this.#halt({ status: "failed", reason }, true),
       }, () => this.#main())
       : this.#main();
