@@ -8,6 +8,7 @@ import { parallelScheduler } from "./plugins/schedulers/parallel_scheduler.ts";
 import { memoryStore } from "./plugins/stores/memory_store.ts";
 import { celConditions } from "./plugins/conditions/cel_conditions.ts";
 import { alternativeStrategy } from "./plugins/replan/alternative_strategy.ts";
+import { yamlPlanText } from "./plugins/text/yaml_plan_text.ts";
 import type { ReplanPolicy } from "./core/replan.ts";
 
 /** Options of {@linkcode createOrchestrator}. */
@@ -38,8 +39,8 @@ export interface OrchestratorOptions {
 
 /**
  * Creates an orchestrator with default plugins where none is given: `parallelScheduler()`,
- * `memoryStore()`, `celConditions()`, and `alternativeStrategy()` when no replan strategy is
- * given (so a step's `fallback:` tools are tried when it fails).
+ * `memoryStore()`, `celConditions()`, `yamlPlanText()`, and `alternativeStrategy()` when no
+ * replan strategy is given (so a step's `fallback:` tools are tried when it fails).
  *
  * @param options Tools, plugins, store, limits.
  * @returns The orchestrator.
@@ -80,6 +81,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     ...(kinds.has("store") ? [] : [memoryStore()]),
     ...(kinds.has("conditions") ? [] : [celConditions()]),
     ...(kinds.has("replan") ? [] : [alternativeStrategy()]),
+    ...(kinds.has("text") ? [] : [yamlPlanText()]),
   ];
   return createKernel({
     tools: options.tools,

@@ -7,7 +7,7 @@ import { guardInput } from "./input_guard.ts";
 import { emptyRunState, foldRunEvents, type RunState } from "./run_state.ts";
 import { type Limits, resolveLimits } from "./limits.ts";
 import { normalizePlan } from "./normalize_plan.ts";
-import { parsePlanText, withPositions } from "./plan_text.ts";
+import { type PlanTextCaps, withPositions } from "./plan_text.ts";
 import { optimizePlan, type PlanChanges, planToInput } from "./optimize_plan.ts";
 import type { PlanInput } from "./plan.ts";
 import { registerPlugins } from "./plugin.ts";
@@ -91,8 +91,18 @@ export function createKernel(options: KernelOptions): Orchestrator {
 
   const strategies = slots.strategies;
   const planner = slots.planner;
+  /** Parses plan text with the text plugin. */
+  function parseText(text: string, caps: PlanTextCaps, what: string) {
+    if (slots.text === undefined) {
+      throw new PluginError(
+        `${what} is given as text, and no plan text plugin is loaded to read it (yamlPlanText() reads YAML and JSON; createOrchestrator loads it)`,
+        { plugin: "text" },
+      );
+    }
+    return slots.text.parse(text, caps);
+  }
   const policyInput = typeof options.replan === "string"
-    ? parsePlanText(options.replan, options.caps ?? {}).value as ReplanPolicy
+    ? parseText(options.replan, options.caps ?? {}, "The replan policy").value as ReplanPolicy
     : options.replan;
   const policy = resolveReplanPolicy(policyInput, [...strategies.keys()]);
 
@@ -114,7 +124,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       ...extra,
     };
     const plan = typeof input === "string"
-      ? withPositions(parsePlanText(input, caps), (value) => normalizePlan(value, settings))
+      ? withPositions(parseText(input, caps, "The plan"), (value) => normalizePlan(value, settings))
       : normalizePlan(input, settings);
     return { plan, compiled };
   }

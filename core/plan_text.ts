@@ -1,6 +1,7 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
+// Plan text: what the kernel needs of a parser, and error positions. Parsing itself is a
+// plugin (plugins/text/yaml_plan_text.ts), so the kernel loads no parser library.
 import { CycleError, PlanError } from "./errors.ts";
-import { DEFAULT_INPUT_CAPS, type InputCaps } from "./input_guard.ts";
+import type { InputCaps } from "./input_guard.ts";
 
 /** Caps specific to plan text. */
 export interface PlanTextCaps extends InputCaps {
@@ -19,121 +20,20 @@ export interface ParsedPlanText {
   locate(path: string): { line: number; column: number } | undefined;
 }
 
-const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
-
 /**
- * Parses with the yaml package, which reads the LOG_TOKENS and LOG_STREAM environment variables
- * while parsing; under Deno that needs env permission, so say which flag when it is missing.
+ * Reads plan text, as a plugin of kind `"text"`: `yamlPlanText()` reads YAML and JSON. The
+ * kernel uses it for plans given to `run()` as text and for a replan policy given as text.
  */
-function parseYaml(text: string, lineCounter: LineCounter) {
-  try {
-    return parseDocument(text, {
-      lineCounter,
-      prettyErrors: false,
-      uniqueKeys: true,
-      schema: "core",
-      merge: false,
-      strict: true,
-    });
-  } catch (error) {
-    if ((error as Error)?.name === "NotCapable" || (error as Error)?.name === "PermissionDenied") {
-      throw new Error(
-        "Parsing plan text needs read access to two environment variables that the yaml package checks: run Deno with --allow-env=LOG_TOKENS,LOG_STREAM",
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-}
-
-/** Splits `steps[2].input.url` into `["steps", 2, "input", "url"]`. */
-function splitPath(path: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  for (const part of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
-    out.push(part[2] !== undefined ? Number(part[2]) : part[1]!);
-  }
-  return out;
-}
-
-/**
- * Parses a plan written in YAML or JSON (JSON is YAML) with hard limits, before anything
- * else looks at it: the text's size, syntax errors, duplicate keys, explicit tags (none are
- * allowed: no custom types), prototype keys, and alias expansion (`maxAliases`). Every error
- * is a `PlanError` with the line and column.
- *
- * @param text The file's text.
- * @param caps Size and alias caps.
- * @returns The value and a locator for error positions.
- * @throws {PlanError} With line and column.
- *
- * @example Errors point into the file
- * ```ts
- * import { parsePlanText, PlanError } from "@baton/baton";
- * import assert from "node:assert/strict";
- *
- * const parsed = parsePlanText("goal: g\nsteps:\n  - id: a\n    tool: echo\n");
- * assert.deepEqual(parsed.locate("steps[0].tool"), { line: 4, column: 11 });
- * assert.throws(() => parsePlanText("goal: !!js/function f\n"), PlanError);
- * ```
- */
-export function parsePlanText(text: string, caps: PlanTextCaps = {}): ParsedPlanText {
-  if (typeof text !== "string") {
-    throw new PlanError("Expected the text of a plan file", { path: "" });
-  }
-  const maxBytes = caps.maxBytes ?? DEFAULT_INPUT_CAPS.maxBytes;
-  if (text.length > maxBytes) {
-    throw new PlanError(`The plan file is larger than ${maxBytes} bytes`, { path: "" });
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseYaml(text, lineCounter);
-  const at = (offset: number) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-  };
-  const first = doc.errors[0];
-  if (first) {
-    throw new PlanError(first.message.split("\n")[0]!, { path: "", ...at(first.pos[0]) });
-  }
-  visit(doc, {
-    Node(_key, node) {
-      if ((isScalar(node) || isMap(node) || isSeq(node)) && node.tag !== undefined) {
-        throw new PlanError(`Tags such as ${node.tag} are not allowed in plan files`, {
-          path: "",
-          ...at(node.range?.[0] ?? 0),
-        });
-      }
-    },
-    Pair(_key, pair) {
-      if (isScalar(pair.key) && FORBIDDEN.has(String(pair.key.value))) {
-        throw new PlanError(`The key "${pair.key.value}" is not allowed`, {
-          path: "",
-          ...at(pair.key.range?.[0] ?? 0),
-        });
-      }
-    },
-  });
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: caps.maxAliases ?? 50 });
-  } catch (error) {
-    throw new PlanError(
-      `The plan file expands aliases too much (more than ${caps.maxAliases ?? 50}): refused`,
-      { path: "", cause: error },
-    );
-  }
-  return {
-    value,
-    locate(path: string) {
-      const segments = splitPath(path);
-      // Walk down as far as the path exists: a missing field points at its parent.
-      for (let n = segments.length; n >= 0; n--) {
-        const node = doc.getIn(segments.slice(0, n), true) as Node | undefined;
-        const target = n === segments.length ? node : node;
-        if (target && !isPair(target) && target.range) return at(target.range[0]);
-      }
-      return undefined;
-    },
-  };
+export interface PlanTextParser {
+  /** The plugin's name, as recorded in history. */
+  readonly name: string;
+  /** Marks the plugin as the plan text parser. */
+  readonly kind: "text";
+  /**
+   * Parses text into a plain JSON value, with a way to locate a field in the text.
+   * @throws {PlanError} When the text is malformed or over a cap, with line and column.
+   */
+  parse(text: string, caps: PlanTextCaps): ParsedPlanText;
 }
 
 /**

@@ -4,9 +4,16 @@ import type { Planner } from "./planner.ts";
 import type { ReplanStrategy } from "./replan.ts";
 import type { Scheduler } from "./scheduler.ts";
 import type { HistoryStore } from "./store.ts";
+import type { PlanTextParser } from "./plan_text.ts";
 
 /** Any plugin the kernel loads. */
-export type Plugin = Scheduler | HistoryStore | ConditionLanguage | Planner | ReplanStrategy;
+export type Plugin =
+  | Scheduler
+  | HistoryStore
+  | ConditionLanguage
+  | Planner
+  | ReplanStrategy
+  | PlanTextParser;
 
 const HOOKS: Readonly<Record<Plugin["kind"], readonly string[]>> = {
   scheduler: ["select"],
@@ -14,6 +21,7 @@ const HOOKS: Readonly<Record<Plugin["kind"], readonly string[]>> = {
   conditions: ["compile"],
   planner: ["plan"],
   replan: ["replan"],
+  text: ["parse"],
 };
 
 /** The plugins of an orchestrator, one per slot (any number of replan strategies), checked at registration. */
@@ -26,6 +34,8 @@ export interface PluginSlots {
   readonly conditions: ConditionLanguage | undefined;
   /** The planner plugin, if one was given. */
   readonly planner: Planner | undefined;
+  /** The plan text parser, if one was given. */
+  readonly text: PlanTextParser | undefined;
   /** Replan strategies by name, in registration order. */
   readonly strategies: ReadonlyMap<string, ReplanStrategy>;
 }
@@ -53,6 +63,7 @@ export function registerPlugins(plugins: readonly unknown[]): PluginSlots {
     store?: HistoryStore;
     conditions?: ConditionLanguage;
     planner?: Planner;
+    text?: PlanTextParser;
   } = {};
   const strategies = new Map<string, ReplanStrategy>();
   plugins.forEach((plugin, i) => {
@@ -98,6 +109,7 @@ export function registerPlugins(plugins: readonly unknown[]): PluginSlots {
     store: slots.store,
     conditions: slots.conditions,
     planner: slots.planner,
+    text: slots.text,
     strategies,
   };
 }

@@ -25,7 +25,7 @@ export interface StepRecord {
   /** The tool and canonical resolved input of the last attempt. */
   key?: string;
   /** Aborts the running attempt or its retry back-off. */
-  controller?: { abort(reason: unknown): void };
+  controller?: { abort(reason: unknown): void } | undefined;
   /** Set when a replan took this step out of the plan or redefined it. */
   replaced?: string;
   /** Its entry in the ready queue, while it is ready. */

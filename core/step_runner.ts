@@ -144,6 +144,8 @@ export class StepRunner {
     unwatch?.();
     this.running.delete(step);
     this.live.delete(record);
+    // Nothing aborts a settled call: the switch is not kept for the rest of the run.
+    record.controller = undefined;
     const durationMs = this.#site.clock.now() - started;
     if (record.replaced !== undefined) {
       // A replan took the step out while it ran: its result belongs to no version.
@@ -271,6 +273,7 @@ export class StepRunner {
       }
       this.#site.busy(-1);
       this.live.delete(record);
+      record.controller = undefined;
       if (record.replaced !== undefined) return;
       if (!this.#site.stopped()) {
         this.#site.board.retry(record);

@@ -1,5 +1,11 @@
-// Baton itself, with the in-memory store or SQLite history.
-import { createOrchestrator, defineTool } from "../../mod.ts";
+// Baton itself, through its kernel entry, with the in-memory store or SQLite history.
+import {
+  alternativeStrategy,
+  createKernel,
+  defineTool,
+  memoryStore,
+  parallelScheduler,
+} from "../../kernel.ts";
 import { type SqliteStore, sqliteStore } from "../../plugins/stores/sqlite_store.ts";
 import { toPlan, type Workload } from "../_workloads.ts";
 
@@ -34,9 +40,11 @@ export async function runBaton(w: Workload, dir?: string): Promise<number> {
     : first
     ? sqliteStore({ path })
     : (shared ??= sqliteStore({ path }));
-  const baton = createOrchestrator({
+  // createOrchestrator's default plugins but CEL and YAML, which these plans do not use: the
+  // kernel entry loads no npm package (the full entry's CEL and YAML start Deno's Node.js layer).
+  const baton = createKernel({
     tools: [noop, sleep],
-    ...(store ? { store } : {}),
+    plugins: [parallelScheduler(), store ?? memoryStore(), alternativeStrategy()],
     limits: { maxConcurrency: w.concurrency, maxRepeats: Infinity },
     caps: { maxSteps: 20_000 },
   });

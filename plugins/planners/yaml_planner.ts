@@ -1,6 +1,6 @@
 import { BatonError } from "../../core/errors.ts";
 import type { PlanInput } from "../../core/plan.ts";
-import { parsePlanText } from "../../core/plan_text.ts";
+import { parsePlanText } from "../text/yaml_plan_text.ts";
 import type { Planner } from "../../core/planner.ts";
 
 /**

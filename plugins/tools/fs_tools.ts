@@ -1,6 +1,17 @@
-import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { defineTool, type Tool } from "../../core/tool.ts";
+
+type NodeFs = typeof import("node:fs/promises");
+type NodePath = typeof import("node:path");
+let nodeModules: Promise<{ fs: NodeFs; path: NodePath }> | undefined;
+
+/**
+ * `node:fs/promises` and `node:path`, imported on the first file call: under Deno, importing
+ * them starts its Node.js layer (about 12 MB), which a process without file steps need not pay.
+ */
+function node(): Promise<{ fs: NodeFs; path: NodePath }> {
+  return nodeModules ??= Promise.all([import("node:fs/promises"), import("node:path")])
+    .then(([fs, path]) => ({ fs, path }));
+}
 
 /** Options of {@linkcode fsTools}. */
 export interface FsToolsOptions {
@@ -13,6 +24,8 @@ export interface FsToolsOptions {
 /** Resolves `path` inside `root`, refusing absolute paths, `..` and symlinks that lead out. */
 async function confine(root: string, path: string, forWrite: boolean): Promise<string> {
   if (path.includes("\0")) throw new TypeError("The path contains a NUL character");
+  const { fs: { realpath }, path: { dirname, isAbsolute, join, relative, resolve, sep } } =
+    await node();
   if (isAbsolute(path)) {
     throw new TypeError(`The path "${path}" must be relative to the tool's root`);
   }
@@ -81,6 +94,7 @@ export function fsTools(options: FsToolsOptions): Tool[] {
       idempotent: true,
       run: async ({ path }: { path: string }, ctx) => {
         const file = await confine(root, path, false);
+        const { stat, readFile } = (await node()).fs;
         const info = await stat(file);
         if (!info.isFile()) throw new TypeError(`"${path}" is not a file`);
         if (info.size > maxBytes) {
@@ -105,6 +119,7 @@ export function fsTools(options: FsToolsOptions): Tool[] {
           throw new RangeError(`The text has ${bytes} bytes, more than ${maxBytes}`);
         }
         const file = await confine(root, path, true);
+        const { fs: { mkdir, writeFile }, path: { dirname } } = await node();
         await mkdir(dirname(file), { recursive: true });
         await confine(root, path, true);
         await writeFile(file, text, { encoding: "utf8", signal: ctx.signal });

@@ -112,12 +112,13 @@ Deno.test("recover() finds runs left running and resumes or marks them", async (
   const dir = await Deno.makeTempDir({ prefix: "baton-recover-" });
   const db = `${dir}/runs.db`;
   try {
-    for (const runId of ["orphan-a", "orphan-b"]) {
-      const child = spawn(db, runId, "start", `${dir}/log`, "p0");
-      await waitForCompleted(db, runId, 3);
-      child.kill("SIGKILL");
-      await child.status;
-    }
+    // Both workers run at once, hold in the middle of their runs and die together, so neither
+    // claim has lapsed when recover() first looks.
+    const ids = ["orphan-a", "orphan-b"];
+    const children = ids.map((runId) => spawn(db, runId, "start", `${dir}/log-${runId}`, "hold"));
+    for (const runId of ids) await waitForCompleted(db, runId, 3);
+    for (const child of children) child.kill("SIGKILL");
+    for (const child of children) await child.status;
     const store = sqliteStore({ path: db });
     const baton = createOrchestrator({ tools: [effectTool(undefined, "r")], store });
     // The dead workers' claims hold for LEASE_MS after their last renewal: until then their
