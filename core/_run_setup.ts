@@ -39,6 +39,8 @@ export interface RunSetup {
   readonly planUsage?: Usage;
   /** How the run replans: validation, the policy's engine, the planner, earlier versions. */
   readonly replanning: RunReplanning;
+  /** The caller named a new run: it is refused when the history holds that id already. */
+  readonly named?: boolean;
   /** This orchestrator's claim on its runs, when the store keeps leases. */
   readonly lease?: { readonly owner: string; readonly ms: number };
 }

@@ -152,7 +152,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       limits,
       undefined,
       finiteLimits(runOptions.limits),
-      optimized ? { optimized } : {},
+      { ...(optimized ? { optimized } : {}), named: runOptions.runId !== undefined },
     );
   }
 
@@ -184,9 +184,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       limits,
       undefined,
       finiteLimits(runOptions.limits),
-      {
-        planUsage: usage,
-      },
+      { planUsage: usage, named: runOptions.runId !== undefined },
     );
   }
 
@@ -198,7 +196,12 @@ export function createKernel(options: KernelOptions): Orchestrator {
     limits: Required<Limits>,
     resume: RunState | undefined,
     runLimits: Record<string, number>,
-    extra: { optimized?: PlanChanges; planUsage?: Usage; versions?: readonly PlanVersion[] } = {},
+    extra: {
+      optimized?: PlanChanges;
+      planUsage?: Usage;
+      versions?: readonly PlanVersion[];
+      named?: boolean;
+    } = {},
   ): RunHandle {
     const { optimized } = extra;
     if (active.has(runId)) throw new BatonError(`Run "${runId}" is running here already`);
@@ -219,6 +222,7 @@ export function createKernel(options: KernelOptions): Orchestrator {
       conditions,
       checkpointEvery,
       ...(lease ? { lease } : {}),
+      ...(extra.named ? { named: true } : {}),
       ...(extra.planUsage ? { planUsage: extra.planUsage } : {}),
       replanning: {
         validate: (input, version, parent) => {
@@ -253,6 +257,8 @@ export function createKernel(options: KernelOptions): Orchestrator {
       listeners.clear();
     });
     async function* events(): AsyncGenerator<RunEvent> {
+      // Nothing is read before the run may write: a run refused its id reads no one else's log.
+      await loop.begun;
       let after = 0;
       for (;;) {
         const wasFinished = finished;

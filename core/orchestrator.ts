@@ -78,7 +78,11 @@ export interface RunHandle {
   readonly versions: readonly PlanVersion[];
   /** Resolves when the run has ended, however it ended (limits and failures included). */
   readonly result: Promise<RunResult>;
-  /** Every event of the run from the first, live until it ends. */
+  /**
+   * Every event of the run from the first, live until it ends. Throws, like `result` rejects,
+   * when the run could not start: another orchestrator holds its id, or the history holds a run
+   * of that id already.
+   */
   events(): AsyncIterable<RunEvent>;
   /** Stops the run: running steps are aborted, the result keeps what was done. */
   cancel(reason?: string): void;

@@ -1,6 +1,7 @@
 // Executes one plan: readiness, scheduling, limits, replans, events (steps run in step_runner.ts).
 import type { EventImpact, RunEventType } from "./events.ts";
 import { EventLog } from "./event_log.ts";
+import { BatonError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import type { Plan, Step } from "./plan.ts";
 import type { RunResult, RunStatus } from "./run_result.ts";
@@ -41,6 +42,11 @@ export class RunLoop {
   #dirty = false;
   /** Resolves with the result when the run has ended and its events are stored. */
   readonly done: Promise<RunResult>;
+  /**
+   * Resolves once the run may write its history (it holds its lease, and a named run is not
+   * in the history already); rejects with the reason it may not.
+   */
+  readonly begun: Promise<void>;
 
   constructor(setup: RunSetup) {
     this.#s = setup;
@@ -84,6 +90,13 @@ export class RunLoop {
     this.#replanner = this.#makeReplanner();
     this.#runner = this.#makeRunner();
     if (resume) this.#board.restore(resume);
+    let began!: () => void;
+    const mayWrite = new Promise<void>((resolve) => (began = resolve));
+    const work = async () => {
+      if (setup.named) await this.#refuseRecorded();
+      began();
+      return await this.#main();
+    };
     this.done = setup.lease
       ? holdingLease({
         runId: setup.runId,
@@ -93,8 +106,21 @@ export class RunLoop {
         // The orchestrator claims a run before it reads the state to resume.
         claimed: setup.resume !== undefined,
         lost: (reason) => this.#halt({ status: "failed", reason }, true),
-      }, () => this.#main())
-      : this.#main();
+      }, work)
+      : work();
+    this.begun = Promise.race([mayWrite, this.done.then(() => {})]);
+    this.begun.catch(() => {});
+  }
+
+  /** A new run under a name the history holds already would write into another run's log. */
+  async #refuseRecorded(): Promise<void> {
+    const { store, runId } = this.#s;
+    const [first] = await store.read(runId, { limit: 1 });
+    if (first !== undefined) {
+      throw new BatonError(
+        `Run "${runId}" is in the history already: resume() continues it, a new run needs another id`,
+      );
+    }
   }
 
   #makeRunner(): StepRunner {

@@ -150,3 +150,44 @@ Deno.test("leaseMs is checked", () => {
     assert.throws(() => createOrchestrator({ tools: [], leaseMs }), /leaseMs must be at least 1/);
   }
 });
+
+Deno.test("a run refused its id reads no one else's events and writes nothing", async () => {
+  const store = memoryStore();
+  const { tool, open } = gatedTool();
+  const holder = createOrchestrator({ tools: [tool], store });
+  const held = holder.run(plan, { runId: "taken" });
+  await stored(() => store.read("taken"), "step.started");
+  const before = (await store.read("taken")).length;
+
+  // Another orchestrator on the same store: the run's lease is held.
+  const other = createOrchestrator({ tools: [tool], store });
+  const refused = other.run(plan, { runId: "taken" });
+  const seen: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const event of refused.events()) seen.push(event.type);
+    })(),
+    /being run by another orchestrator/,
+  );
+  await assert.rejects(refused.result, /being run by another orchestrator/);
+  assert.deepEqual(seen, []);
+  assert.equal((await store.read("taken")).length, before);
+
+  open();
+  assert.equal((await held.result).status, "completed");
+  const after = await store.read("taken");
+
+  // Once that run has ended, a new run under its id is refused too: its log is not reopened.
+  const again = other.run(plan, { runId: "taken" });
+  const replay: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const event of again.events()) replay.push(event.type);
+    })(),
+    /Run "taken" is in the history already: resume\(\) continues it/,
+  );
+  await assert.rejects(again.result, /in the history already/);
+  assert.deepEqual(replay, []);
+  assert.deepEqual(await store.read("taken"), after);
+  assert.equal((await other.run(plan, { runId: "fresh" }).result).status, "completed");
+});
