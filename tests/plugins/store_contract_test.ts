@@ -50,6 +50,44 @@ for (const [name, open] of stores) {
     }
   });
 
+  Deno.test(`${name}: appends batches of any size exactly, in order`, async () => {
+    const { store, done } = await open();
+    try {
+      // Sizes around the SQLite store's rows per statement (32): below, at, past, many times.
+      let seq = 0;
+      const all: RunEvent[] = [];
+      for (const size of [1, 31, 32, 33, 64, 97, 5]) {
+        const batch = Array.from({ length: size }, () => {
+          seq++;
+          return seq === 1 ? event("big", 1, "run.started") : event("big", seq, "step.completed", {
+            stepId: `s${seq % 7}`,
+            impact: seq % 3 === 0 ? "progress" : "info",
+          });
+        });
+        await store.append("big", batch);
+        all.push(...batch);
+      }
+      assert.deepEqual(await store.read("big"), all);
+      assert.deepEqual(
+        (await store.read("big", { stepId: "s3" })).map((e) => e.seq),
+        all.filter((e) => e.stepId === "s3").map((e) => e.seq),
+      );
+      // A gap deep inside a large batch stores nothing of it, and the next append goes on.
+      const broken = Array.from(
+        { length: 70 },
+        (_, i) => event("big", seq + 1 + i + (i >= 50 ? 1 : 0)),
+      );
+      await assert.rejects(store.append("big", broken), /does not follow/);
+      assert.equal((await store.read("big")).length, seq);
+      const next = Array.from({ length: 40 }, (_, i) => event("big", seq + 1 + i));
+      await store.append("big", next);
+      assert.deepEqual(await store.read("big", { afterSeq: seq }), next);
+      assert.equal((await store.runs()).find((r) => r.runId === "big")?.lastSeq, seq + 40);
+    } finally {
+      await done();
+    }
+  });
+
   Deno.test(`${name}: refuses gaps, duplicates and foreign events, storing nothing of the batch`, async () => {
     const { store, done } = await open();
     try {
