@@ -23,7 +23,7 @@ interface Entry<R> {
  * told (`left`), and its entry is dropped when next met. Taking the first `k` costs
  * `O(k log n)` with a rank and `O(k)` amortized without one.
  */
-export class ReadyQueue<R extends Queued> {
+export class ReadyQueue<R extends Queued> implements ReadyLine<R> {
   readonly #rank: ((step: Step, plan: Plan) => number) | undefined;
   readonly #plan: Plan;
   readonly #index: ReadonlyMap<string, number>;
@@ -163,4 +163,82 @@ export class ReadyQueue<R extends Queued> {
     }
     return top;
   }
+}
+
+/** What a run's board needs of its ready steps. */
+export interface ReadyLine<R extends Queued> {
+  readonly size: number;
+  push(record: R): void;
+  left(record: R): void;
+  first(k: number): R[];
+}
+
+/**
+ * Ready records split into lanes by a key (a step's tool, say), each lane a `ReadyQueue`.
+ * `first(k)` gives the first `k` of every lane, merged by rank and then plan order: a scheduler
+ * that passes over a blocked lane's steps still sees every other lane's next ones, at a cost of
+ * `k` per lane instead of every ready step.
+ */
+export class LanedReadyQueue<R extends Queued> implements ReadyLine<R> {
+  readonly #lanes = new Map<string, ReadyQueue<R>>();
+  readonly #lane: (step: Step) => string;
+  readonly #make: () => ReadyQueue<R>;
+  #size = 0;
+
+  constructor(
+    plan: Plan,
+    index: ReadonlyMap<string, number>,
+    lane: (step: Step) => string,
+    rank?: (step: Step, plan: Plan) => number,
+  ) {
+    this.#lane = lane;
+    this.#make = () => new ReadyQueue<R>(plan, index, rank);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(record: R): void {
+    const key = this.#lane(record.step);
+    let queue = this.#lanes.get(key);
+    if (queue === undefined) {
+      queue = this.#make();
+      this.#lanes.set(key, queue);
+    }
+    queue.push(record);
+    this.#size++;
+  }
+
+  left(record: R): void {
+    if (record.entry === undefined) return;
+    this.#lanes.get(this.#lane(record.step))?.left(record);
+    this.#size--;
+  }
+
+  first(k: number): R[] {
+    const out: R[] = [];
+    for (const queue of this.#lanes.values()) {
+      if (queue.size > 0) out.push(...queue.first(k));
+    }
+    if (this.#lanes.size > 1) {
+      const entry = (r: R) => r.entry as Entry<R>;
+      out.sort((a, b) => entry(a).rank - entry(b).rank || entry(a).index - entry(b).index);
+    }
+    return out;
+  }
+}
+
+/** The ready line a scheduler's queue asks for: ranked or not, in lanes or not. */
+export function readyLine<R extends Queued>(
+  plan: Plan,
+  index: ReadonlyMap<string, number>,
+  queue: {
+    readonly rank?: (step: Step, plan: Plan) => number;
+    readonly lane?: (step: Step) => string;
+  } | undefined,
+): ReadyLine<R> {
+  return queue?.lane === undefined
+    ? new ReadyQueue<R>(plan, index, queue?.rank)
+    : new LanedReadyQueue<R>(plan, index, queue.lane, queue.rank);
 }

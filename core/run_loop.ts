@@ -55,7 +55,7 @@ export class RunLoop {
       setup.conditions,
       setup.context,
       (type, data, stepId, impact) => this.#emit(type, data, stepId, impact),
-      setup.scheduler.queue?.rank,
+      setup.scheduler.queue,
     );
     this.#log = new EventLog({
       runId: setup.runId,

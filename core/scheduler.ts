@@ -36,6 +36,14 @@ export interface SchedulerQueue {
   readonly rank?: (step: Step, plan: Plan) => number;
   /** How many of its steps the scheduler lets run at once (the run's `maxConcurrency` caps it). */
   readonly concurrency?: number;
+  /**
+   * Splits the line into lanes by a key, such as a step's tool: the scheduler is then handed the
+   * first steps of every lane (as many per lane as may start), merged by rank and then plan
+   * order, so that it can pass over the steps of a lane that must wait (a tool at its limit)
+   * and still see the next lane's. For schedulers whose reasons to pass over a step are the same
+   * for every step of a lane.
+   */
+  readonly lane?: (step: Step) => string;
 }
 
 /**

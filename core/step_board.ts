@@ -10,7 +10,7 @@ import type { StepFailure } from "./run_result.ts";
 import type { RunState } from "./run_state.ts";
 import { type StepState, transition } from "./step_state.ts";
 import { idRecord } from "./_id_record.ts";
-import { ReadyQueue } from "./_ready_queue.ts";
+import { type ReadyLine, readyLine } from "./_ready_queue.ts";
 import type { SchedulerQueue } from "./scheduler.ts";
 
 /** A step of the version being run, and where it is. */
@@ -55,7 +55,7 @@ export class StepBoard {
   /** The records in plan order. */
   #list: StepRecord[];
   /** Ready steps, in the order the scheduler takes them. */
-  ready: ReadyQueue<StepRecord>;
+  ready: ReadyLine<StepRecord>;
   /** Outputs of completed steps. */
   readonly outputs = new Map<string, unknown>();
   /** `steps` as conditions see it: completed steps' outputs. */
@@ -64,21 +64,21 @@ export class StepBoard {
   readonly failures: StepFailure[] = [];
   readonly #context: Readonly<Record<string, unknown>>;
   readonly #emit: Emit;
-  readonly #rank: SchedulerQueue["rank"];
+  readonly #queue: SchedulerQueue | undefined;
 
   constructor(
     plan: Plan,
     conditions: ReadonlyMap<string, Condition>,
     context: Readonly<Record<string, unknown>>,
     emit: Emit,
-    rank?: SchedulerQueue["rank"],
+    queue?: SchedulerQueue,
   ) {
     this.plan = plan;
     this.conditions = conditions;
     this.#context = context;
     this.#emit = emit;
-    this.#rank = rank;
-    this.ready = new ReadyQueue(plan, planEdges(plan).index, rank);
+    this.#queue = queue;
+    this.ready = readyLine(plan, planEdges(plan).index, queue);
     this.#list = plan.steps.map((step) => newRecord(step, 0));
     for (const record of this.#list) this.records.set(record.step.id, record);
     linkRecords(this.#list, planEdges(plan).edges);
@@ -248,7 +248,7 @@ export class StepBoard {
     });
     const records = aligned ? old : new Map<string, StepRecord>();
     const list: StepRecord[] = [];
-    const ready = new ReadyQueue<StepRecord>(plan, planEdges(plan).index, this.#rank);
+    const ready = readyLine<StepRecord>(plan, planEdges(plan).index, this.#queue);
     const reset: string[] = [];
     const cancelled: string[] = [];
     const why = `Replaced by plan version ${plan.version}`;

@@ -123,6 +123,9 @@ export function resourceAwareScheduler(options: ResourceAwareOptions = {}): Sche
   return {
     name: "resource-aware",
     kind: "scheduler",
+    // Every reason to pass over a step (its tool's limits and declared cost) is its tool's, so
+    // the kernel keeps a lane per tool and a round looks at each tool's next steps only.
+    queue: { rank: (step) => -step.priority, lane: (step) => step.tool, concurrency },
     select(ready, view) {
       const { picks } = plan(ready, view);
       for (const { step } of picks) {

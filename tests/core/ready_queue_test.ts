@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Queued, ReadyQueue } from "../../core/_ready_queue.ts";
+import { LanedReadyQueue, type Queued, ReadyQueue } from "../../core/_ready_queue.ts";
 import { normalizePlan, type Plan, type Step } from "../../mod.ts";
 import { defineTool } from "../../mod.ts";
 
@@ -86,3 +86,49 @@ for (const ranked of [false, true]) {
     );
   });
 }
+
+Deno.test("LanedReadyQueue gives each lane's first k ready steps, merged by rank then plan order", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 40 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 5 }),
+      fc.nat(),
+      ops(40),
+      (n, lanes, levels, seed, list) => {
+        const plan = planOf(n, (i) => (i * 7 + seed) % levels);
+        const index = new Map(plan.steps.map((s, i) => [s.id, i]));
+        const laneOf = (step: Step) => `lane${index.get(step.id)! % lanes}`;
+        const queue = new LanedReadyQueue<Rec>(plan, index, laneOf, (step) => -step.priority);
+        const recs: Rec[] = plan.steps.map((step) => ({ step, state: "pending" }));
+        const before = (a: Rec, b: Rec) =>
+          b.step.priority - a.step.priority || index.get(a.step.id)! - index.get(b.step.id)!;
+        for (const o of list) {
+          if (o.op === "ready" && o.i < n) {
+            const r = recs[o.i]!;
+            if (r.state === "ready") continue;
+            r.state = "ready";
+            queue.push(r);
+          } else if (o.op === "leave" && o.i < n) {
+            const r = recs[o.i]!;
+            if (r.state !== "ready") continue;
+            queue.left(r);
+            r.state = "running";
+          } else if (o.op === "first") {
+            const ready = recs.filter((r) => r.state === "ready");
+            const byLane = Map.groupBy(ready, (r) => laneOf(r.step));
+            const expected = [...byLane.values()]
+              .flatMap((rs) => rs.sort(before).slice(0, o.k))
+              .sort(before);
+            assert.deepEqual(
+              queue.first(o.k).map((r) => r.step.id),
+              expected.map((r) => r.step.id),
+            );
+          }
+          assert.equal(queue.size, recs.filter((r) => r.state === "ready").length);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});

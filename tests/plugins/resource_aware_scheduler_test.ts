@@ -28,6 +28,37 @@ Deno.test("resourceAwareScheduler() keeps a tool within its concurrency", async 
   assert.equal(log.peak, 3);
 });
 
+Deno.test("resourceAwareScheduler() starts other tools' steps while one tool waits at its limit, in priority order", async () => {
+  const { log, tools: t } = tools();
+  const baton = createOrchestrator({
+    tools: t,
+    plugins: [resourceAwareScheduler({ concurrency: 3, tools: { work: { concurrency: 1 } } })],
+  });
+  // Many `work` steps come first in the plan and are ready first; `llm` steps come after them.
+  const plan = {
+    goal: "Two tools",
+    steps: [
+      ...many("work", 30, 10).steps,
+      ...many("llm", 6, 10).steps.map((s, i) => ({ ...s, priority: i === 5 ? 1 : 0 })),
+    ],
+  };
+  const result = await baton.run(plan).result;
+  assert.equal(result.status, "completed");
+  // One `work` call at a time, and the two other slots go to `llm` from the start: the `llm`
+  // steps are not stuck behind the waiting `work` steps.
+  const firstThree = log.started.slice(0, 3);
+  assert.equal(firstThree.filter((id) => id.startsWith("work")).length, 1);
+  assert.deepEqual(firstThree.filter((id) => id.startsWith("llm")), ["llm5", "llm0"]);
+  assert.equal(log.started.filter((id) => id.startsWith("llm")).length, 6);
+  const llmDone = Math.max(
+    ...["llm0", "llm1", "llm2", "llm3", "llm4", "llm5"].map((id) => log.finished.indexOf(id)),
+  );
+  assert.ok(
+    llmDone < log.finished.indexOf("work29"),
+    "every llm step ends before the last work step",
+  );
+});
+
 Deno.test("resourceAwareScheduler() respects a rate limit by waiting, not by failing the run", async () => {
   const { log, tools: t } = tools();
   const baton = createOrchestrator({

@@ -12,6 +12,7 @@ import {
   type Scheduler,
   type SchedulerView,
   sequentialScheduler,
+  type Step,
 } from "../../mod.ts";
 
 const noop = defineTool({
@@ -99,36 +100,67 @@ Deno.test("scheduler options are checked", () => {
 });
 
 Deno.test("a scheduler with a queue picks from the first ready steps in its order what it picks from all", () => {
+  const slow = defineTool({ ...noop, name: "slow" });
+  const tools = new Map([["noop", noop], ["slow", slow]]);
+  const schedulers: Array<[string, () => Scheduler]> = [
+    ...all,
+    [
+      "resourceAwareScheduler with a tool limit",
+      () => resourceAwareScheduler({ concurrency: 3, tools: { slow: { concurrency: 1 } } }),
+    ],
+  ];
   fc.assert(
     fc.property(
-      fc.array(fc.record({ priority: fc.integer({ min: 0, max: 3 }), estimateMs: fc.nat(20) }), {
-        minLength: 1,
-        maxLength: 30,
-      }),
+      fc.array(
+        fc.record({
+          priority: fc.integer({ min: 0, max: 3 }),
+          estimateMs: fc.nat(20),
+          tool: fc.constantFrom("noop", "slow"),
+        }),
+        { minLength: 1, maxLength: 30 },
+      ),
       fc.nat(),
       fc.integer({ min: 0, max: 3 }),
       fc.integer({ min: 1, max: 6 }),
-      (specs, seed, running, slots) => {
+      fc.boolean(),
+      (specs, seed, running, slots, slowRunning) => {
         const big = normalizePlan({
           goal: "Queue",
-          steps: specs.map((s, i) => ({ id: `s${i}`, tool: "noop", ...s })),
-        }, { tools: new Map([["noop", noop]]) });
+          steps: specs.map((s, i) => ({ id: `s${i}`, ...s })),
+        }, { tools });
         // Ready in a shuffled order, as steps of a real run become ready.
         const readyNow = big.steps.filter((_, i) => (i * 31 + seed) % 3 !== 0)
           .sort((a, b) => ((a.id.length * 13 + seed) % 7) - ((b.id.length * 13 + seed) % 7));
-        const v = { ...view(running, slots), plan: big };
-        for (const [name, make] of all) {
+        const runningSteps = slowRunning
+          ? big.steps.filter((s) => s.tool === "slow").slice(0, 1)
+          : [];
+        const v = {
+          ...view(running + runningSteps.length, slots),
+          plan: big,
+          runningSteps,
+          tools,
+        };
+        for (const [name, make] of schedulers) {
           const s = make();
           if (s.queue === undefined) continue;
           const index = new Map(big.steps.map((step, i) => [step.id, i]));
           const rank = s.queue.rank;
-          const ordered = rank === undefined
-            ? readyNow
-            : [...readyNow].sort((a, b) =>
-              rank(a, big) - rank(b, big) || index.get(a.id)! - index.get(b.id)!
-            );
-          const room = Math.max(1, Math.min(slots, (s.queue.concurrency ?? Infinity) - running));
-          const fromWindow = s.select(ordered.slice(0, room), v).map((d) => d.stepId);
+          const inOrder = (steps: Step[]) =>
+            rank === undefined
+              ? steps
+              : [...steps].sort((a, b) =>
+                rank(a, big) - rank(b, big) || index.get(a.id)! - index.get(b.id)!
+              );
+          const room = Math.max(
+            1,
+            Math.min(slots, (s.queue.concurrency ?? Infinity) - running - runningSteps.length),
+          );
+          // The window the kernel hands: the first `room` steps, of every lane when in lanes.
+          const lane = s.queue.lane;
+          const window = lane === undefined ? inOrder(readyNow).slice(0, room) : inOrder(
+            [...Map.groupBy(readyNow, lane).values()].flatMap((l) => inOrder(l).slice(0, room)),
+          );
+          const fromWindow = s.select(window, v).map((d) => d.stepId);
           const fromAll = s.select(readyNow, v).map((d) => d.stepId);
           assert.deepEqual(fromWindow, fromAll, name);
         }
