@@ -79,6 +79,12 @@ export class ReadyQueue<R extends Queued> implements ReadyLine<R> {
 
   /** Every ready record in order; entries no longer valid are dropped on the way. */
   #live(): R[] {
+    if (this.#items.length - this.#head === this.#size) {
+      // Nothing stale is queued: no list to rebuild.
+      const out: R[] = new Array(this.#size);
+      for (let i = 0; i < this.#size; i++) out[i] = this.#items[this.#head + i]!.record;
+      return out;
+    }
     const kept: Entry<R>[] = [];
     for (let i = this.#head; i < this.#items.length; i++) {
       const entry = this.#items[i]!;

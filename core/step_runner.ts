@@ -15,6 +15,17 @@ import { resolveReferences } from "./references.ts";
 import type { StepBoard, StepRecord } from "./step_board.ts";
 import type { Tool, ToolContext, Usage } from "./tool.ts";
 
+/** One attempt of a step, from its start to its end. */
+interface Attempt {
+  readonly record: StepRecord;
+  readonly tool: Tool;
+  readonly started: number;
+  readonly usage: Total;
+  readonly unwatch: (() => void) | undefined;
+  /** The output came from an identical call of an idempotent tool. */
+  cached: boolean;
+}
+
 /** Why the run stopped a step: cancellation, a limit, a replan that replaced it. */
 export class Stop extends Error {}
 
@@ -73,8 +84,12 @@ export class StepRunner {
     for (const record of this.live) record.controller?.abort(new Stop(reason));
   }
 
-  /** Runs one attempt of a ready step (`reason` is the scheduler's). */
-  async attempt(record: StepRecord, reason: string): Promise<void> {
+  /**
+   * Runs one attempt of a ready step (`reason` is the scheduler's). A tool that answers
+   * synchronously is settled before this returns, with no promise made; otherwise the attempt
+   * settles when the returned promise does.
+   */
+  attempt(record: StepRecord, reason: string): Promise<void> | undefined {
     const { step } = record;
     const tool = this.#site.tools.get(step.tool)!;
     this.#site.board.setState(record, "running");
@@ -92,61 +107,86 @@ export class StepRunner {
       step.id,
       "progress",
     );
-    let output: unknown;
-    let error: unknown;
-    let cached = false;
-    const usage = noUsage();
+    const run: Attempt = { record, tool, started, usage: noUsage(), unwatch, cached: false };
+    let answer: unknown;
     try {
-      const input = resolveReferences(step.input, {
-        outputs: this.#site.board.outputs,
-        context: this.#site.context,
-      });
-      const issue = checkSchema(tool.input, input, "input");
-      if (issue) {
-        throw new TypeError(`${issue.path}: ${issue.message} (input of tool "${tool.name}")`);
-      }
-      const key = `${tool.name}\u0000${canonicalJson(input)}`;
-      record.key = key;
-      if (this.#site.trip(this.#site.guard.repeat(tool, key, record.attempts === 1))) {
-        throw new Stop("repetition");
-      }
-      const cacheable = tool.idempotent === true && tool.cache !== false;
-      const shared = cacheable ? this.#cache.get(key) : undefined;
-      if (shared) {
-        output = await shared;
-        cached = true;
-      } else {
-        if (cacheable) {
-          let call: Promise<unknown>;
-          try {
-            call = Promise.resolve(this.#call(tool, step, input, record.attempts, usage, abort));
-          } catch (e) {
-            call = Promise.reject(e);
-          }
-          this.#cache.set(key, call);
-          // A failed call is forgotten, so a retry calls the tool again.
-          call.catch(() => this.#cache.delete(key));
-          output = await call;
-        } else {
-          output = await this.#call(tool, step, input, record.attempts, usage, abort);
-        }
-      }
-      output = checkStepOutput(tool, step, output, {
-        maxOutputBytes: this.#site.guard.limits.maxOutputBytes,
-        expect: step.expect === undefined
-          ? undefined
-          : this.#site.board.conditions.get(`expect:${step.id}`),
-        scope: { steps: this.#site.board.conditionSteps, context: this.#site.context },
-      });
-    } catch (e) {
-      error = e;
+      answer = this.#answer(run, abort);
+    } catch (error) {
+      return this.#settle(run, undefined, error);
     }
-    unwatch?.();
+    if (answer instanceof Promise) {
+      return answer.then(
+        (output) => this.#settle(run, output, undefined),
+        (error) => this.#settle(run, undefined, error),
+      );
+    }
+    return this.#settle(run, answer, undefined);
+  }
+
+  /**
+   * Resolves the step's input, checks it and calls the tool (sharing the calls of idempotent
+   * tools): the output, or a promise of it when the tool answers with one or the call is shared.
+   */
+  #answer(run: Attempt, abort: CallAbort): unknown {
+    const { record, tool } = run;
+    const { step } = record;
+    const input = resolveReferences(step.input, {
+      outputs: this.#site.board.outputs,
+      context: this.#site.context,
+    });
+    const issue = checkSchema(tool.input, input, "input");
+    if (issue) {
+      throw new TypeError(`${issue.path}: ${issue.message} (input of tool "${tool.name}")`);
+    }
+    const key = `${tool.name}\u0000${canonicalJson(input)}`;
+    record.key = key;
+    if (this.#site.trip(this.#site.guard.repeat(tool, key, record.attempts === 1))) {
+      throw new Stop("repetition");
+    }
+    const cacheable = tool.idempotent === true && tool.cache !== false;
+    if (!cacheable) return this.#call(tool, step, input, record.attempts, run.usage, abort);
+    const shared = this.#cache.get(key);
+    if (shared) {
+      run.cached = true;
+      return shared;
+    }
+    let call: Promise<unknown>;
+    try {
+      call = Promise.resolve(this.#call(tool, step, input, record.attempts, run.usage, abort));
+    } catch (e) {
+      call = Promise.reject(e);
+    }
+    this.#cache.set(key, call);
+    // A failed call is forgotten, so a retry calls the tool again.
+    call.catch(() => this.#cache.delete(key));
+    return call;
+  }
+
+  /** Records how an attempt ended: completed, cancelled by a replan, or failed (maybe retried). */
+  #settle(run: Attempt, answer: unknown, failure: unknown): Promise<void> | undefined {
+    const { record, tool, usage } = run;
+    const { step } = record;
+    let output = answer;
+    let error = failure;
+    if (error === undefined) {
+      try {
+        output = checkStepOutput(tool, step, output, {
+          maxOutputBytes: this.#site.guard.limits.maxOutputBytes,
+          expect: step.expect === undefined
+            ? undefined
+            : this.#site.board.conditions.get(`expect:${step.id}`),
+          scope: { steps: this.#site.board.conditionSteps, context: this.#site.context },
+        });
+      } catch (e) {
+        error = e;
+      }
+    }
+    run.unwatch?.();
     this.running.delete(step);
     this.live.delete(record);
     // Nothing aborts a settled call: the switch is not kept for the rest of the run.
     record.controller = undefined;
-    const durationMs = this.#site.clock.now() - started;
+    const durationMs = this.#site.clock.now() - run.started;
     if (record.replaced !== undefined) {
       // A replan took the step out while it ran: its result belongs to no version.
       this.#site.emit("step.cancelled", {
@@ -159,16 +199,17 @@ export class StepRunner {
       this.#site.guard.progressed();
       this.#site.emit(
         "step.completed",
-        { output, durationMs, attempt: record.attempts, cached, usage: { ...usage } },
+        { output, durationMs, attempt: record.attempts, cached: run.cached, usage: { ...usage } },
         step.id,
         "progress",
       );
       if (step.checkpoint) this.#site.requestCheckpoint();
       this.#site.board.release(record);
     } else {
-      await this.#failed(record, error, durationMs, usage);
+      return this.#failed(record, error, durationMs, usage).then(() => this.#site.poke());
     }
     this.#site.poke();
+    return undefined;
   }
 
   /**
@@ -298,9 +339,11 @@ export class StepRunner {
 class CallContext implements ToolContext {
   readonly runId: string;
   readonly context: Readonly<Record<string, unknown>>;
-  readonly report: (usage: Usage) => void;
-  readonly emit: (message: string, data?: unknown) => void;
+  readonly #site: AttemptSite;
+  readonly #usage: Total;
   readonly #abort: CallAbort;
+  #report: ((usage: Usage) => void) | undefined;
+  #emit: ((message: string, data?: unknown) => void) | undefined;
 
   constructor(
     site: AttemptSite,
@@ -311,17 +354,26 @@ class CallContext implements ToolContext {
   ) {
     this.runId = site.runId;
     this.context = site.context;
+    this.#site = site;
+    this.#usage = usage;
     this.#abort = abort;
-    // Own functions, so that a tool may take them off the context.
-    this.report = (u) => {
-      addUsage(usage, u);
-      site.report(u);
+  }
+
+  // Functions of their own, so that a tool may take them off the context; made when first read,
+  // as most calls never report or emit.
+  get report(): (usage: Usage) => void {
+    return this.#report ??= (u) => {
+      addUsage(this.#usage, u);
+      this.#site.report(u);
     };
-    this.emit = (message, data) =>
-      site.emit(
+  }
+
+  get emit(): (message: string, data?: unknown) => void {
+    return this.#emit ??= (message, data) =>
+      this.#site.emit(
         "tool.progress",
         { message, ...(data === undefined ? {} : { data: toJson(data) }) },
-        stepId,
+        this.stepId,
         "progress",
       );
   }

@@ -409,3 +409,30 @@ Deno.test("recorded events are frozen: neither listeners nor store readers can c
   }, TypeError);
   assert.deepEqual((await store.read("other"))[0]!.data, { note: "kept" });
 });
+
+Deno.test("a tool may take report and emit off its context; both reach the run", async () => {
+  const detached = defineTool({
+    name: "detached",
+    description: "Reports and emits through functions taken off its context",
+    input: { type: "object" },
+    run: async (_input: unknown, ctx) => {
+      const { report, emit, signal } = ctx;
+      await Promise.resolve();
+      report({ tokens: 7, apiCalls: 1 });
+      emit("half way", { done: 1 });
+      assert.equal(signal.aborted, false);
+      assert.equal(ctx.report, report, "the same function each time it is read");
+      return "ok";
+    },
+  });
+  const store = memoryStore();
+  const baton = createOrchestrator({ tools: [detached], store });
+  const run = baton.run({ goal: "Detach", steps: [{ id: "d", tool: "detached" }] });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.equal(result.usage.tokens, 7);
+  const progress = await store.read(run.id, { types: ["tool.progress"] });
+  assert.deepEqual(progress.map((e) => e.data), [{ message: "half way", data: { done: 1 } }]);
+  const [completed] = await store.read(run.id, { types: ["step.completed"] });
+  assert.deepEqual(completed!.data.usage, { tokens: 7, apiCalls: 1, costUsd: 0 });
+});
