@@ -35,10 +35,11 @@ export function checkReferencesAreDependencies(
 ): void {
   let byId: Map<string, Step> | undefined;
   const stamp = new Map<string, number>();
-  steps.forEach((step, i) => {
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i]!;
     // A step taken as it was over the same graph passed this check before.
-    if (sameGraph && refs[i] === undefined) return;
-    if (step.reads.every((target) => step.dependsOn.includes(target))) return;
+    if (sameGraph && refs[i] === undefined) continue;
+    if (readsOnlyDependencies(step)) continue;
     const missing = new Set(step.reads.filter((target) => !step.dependsOn.includes(target)));
     // One depth-first walk over the step's ancestors, stopping once every target is found.
     const stack = [...step.dependsOn];
@@ -59,5 +60,12 @@ export function checkReferencesAreDependencies(
         { path: where.at },
       );
     }
-  });
+  }
+}
+
+/** Whether every step the step reads is a direct dependency (the common case, checked first). */
+function readsOnlyDependencies(step: Step): boolean {
+  const { reads, dependsOn } = step;
+  for (let j = 0; j < reads.length; j++) if (!dependsOn.includes(reads[j]!)) return false;
+  return true;
 }

@@ -71,16 +71,20 @@ function edgesOf(
   shape: Pick<PlanShape, "dependsOn">,
   index: ReadonlyMap<string, number>,
 ): Uint32Array {
+  // Indexed loops: this runs once per plan, often before it is optimized, and an unoptimized
+  // for-of makes an iterator result per element.
+  const all = shape.dependsOn;
   let m = 0;
-  for (const deps of shape.dependsOn) m += deps.length;
+  for (let to = 0; to < all.length; to++) m += all[to]!.length;
   const edges = new Uint32Array(2 * m);
   let k = 0;
-  shape.dependsOn.forEach((deps, to) => {
-    for (const dep of deps) {
-      edges[k++] = index.get(dep)!;
+  for (let to = 0; to < all.length; to++) {
+    const deps = all[to]!;
+    for (let j = 0; j < deps.length; j++) {
+      edges[k++] = index.get(deps[j]!)!;
       edges[k++] = to;
     }
-  });
+  }
   return edges;
 }
 
@@ -101,13 +105,21 @@ export function analyzePlanGraph(
     });
     const s = schedule!;
     const slackMs: Record<string, number> = idRecord();
-    shape.ids.forEach((stepId, i) => (slackMs[stepId] = s.slack[i]!));
-    const byLevel: string[][] = [];
+    const ids = shape.ids;
+    for (let i = 0; i < ids.length; i++) slackMs[ids[i]!] = s.slack[i]!;
+    // A level at a time without a view or an iterator each: a chain has as many levels as steps.
+    const { nodes, offsets } = levels;
+    const byLevel: string[][] = new Array(levels.depth);
     for (let k = 0; k < levels.depth; k++) {
-      byLevel.push(Array.from(levels.nodes.subarray(levels.offsets[k], levels.offsets[k + 1]), id));
+      const from = offsets[k]!;
+      const level: string[] = new Array(offsets[k + 1]! - from);
+      for (let j = 0; j < level.length; j++) level[j] = ids[nodes[from + j]!]!;
+      byLevel[k] = level;
     }
+    const ordered: string[] = new Array(order.length);
+    for (let i = 0; i < order.length; i++) ordered[i] = ids[order[i]!]!;
     return {
-      order: Array.from(order, id),
+      order: ordered,
       levels: byLevel,
       criticalPath: Array.from(s.path, id),
       makespanMs: s.makespan,

@@ -97,6 +97,15 @@ export function guardInput(value: unknown, options: GuardOptions = {}): number {
         checkCounts(keys, bytes, maxKeys, maxBytes, root);
         for (let i = item.length - 1; i >= 0; i--) {
           const child: unknown = item[i];
+          // Strings, booleans and null are checked here, with no frame of their own.
+          if (typeof child === "string") {
+            bytes += child.length + 2;
+            continue;
+          }
+          if (typeof child === "boolean" || child === null) {
+            bytes += 5;
+            continue;
+          }
           // A checked item (a reused step in a long list, say) needs no frame.
           if (checked !== undefined && typeof child === "object" && child !== null) {
             if (checked(child, i)) continue;
@@ -122,6 +131,7 @@ export function guardInput(value: unknown, options: GuardOptions = {}): number {
           bytes += key.length + 4;
           if (typeof child === "string") bytes += child.length + 2;
           else if (typeof child === "boolean" || child === null) bytes += 5;
+          else if (typeof child === "number" && Number.isFinite(child)) bytes += 8;
           else stack.push({ value: child, depth: depth + 1, parent: frame, key });
         }
         // JSON.parse turns "__proto__" into an own key; it is caught above. An object literal

@@ -72,6 +72,12 @@ const STEP_KEYS = new Set([
   "expect",
 ]);
 const RETRY_KEYS = new Set(["max", "backoffMs", "maxBackoffMs"]);
+/** The input of every step that gives none: one frozen empty object. */
+const NO_INPUT: Readonly<Record<string, unknown>> = Object.freeze({});
+/** Values holding references are checked once resolved, when the step runs. */
+const SKIP_REFERENCES = {
+  skip: (v: unknown) => typeof v === "string" && v.includes("${{"),
+};
 const NO_RETRY: Step["retry"] = Object.freeze({ max: 0, backoffMs: 100, maxBackoffMs: 30_000 });
 const STEP_ID = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const PLAN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/;
@@ -229,18 +235,18 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       const known = [...options.tools.keys()].sort().join(", ") || "none";
       throw new PlanError(`Unknown tool "${s.tool}" (known: ${known})`, { path: `${at}.tool` });
     }
-    const stepInput = s.input === undefined ? {} : s.input;
+    const stepInput = s.input === undefined ? NO_INPUT : s.input;
     if (!isObject(stepInput)) throw new PlanError("Expected an object", { path: `${at}.input` });
     let dependsOn: readonly string[] = NONE;
     if (s.dependsOn !== undefined) {
       if (!Array.isArray(s.dependsOn)) {
         throw new PlanError("Expected a list of step ids", { path: `${at}.dependsOn` });
       }
-      s.dependsOn.forEach((d, k) => {
-        if (typeof d !== "string") {
+      for (let k = 0; k < s.dependsOn.length; k++) {
+        if (typeof s.dependsOn[k] !== "string") {
           throw new PlanError("Expected a step id", { path: `${at}.dependsOn[${k}]` });
         }
-      });
+      }
       dependsOn = s.dependsOn.length < 2
         ? [...s.dependsOn as string[]]
         : [...new Set(s.dependsOn as string[])];
@@ -302,21 +308,31 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       stepRefs.push(undefined);
       return;
     }
-    const refs = findReferences(stepInput, `${at}.input`);
-    const issue = checkSchema(tool.input, stepInput, `${at}.input`, {
-      skip: (v) => typeof v === "string" && v.includes("${{"),
-    });
+    const inputPath = `${at}.input`;
+    const refs = findReferences(stepInput, inputPath);
+    const issue = checkSchema(tool.input, stepInput, inputPath, SKIP_REFERENCES);
     if (issue) {
       throw new PlanError(`${issue.message} (input of tool "${tool.name}")`, { path: issue.path });
     }
     const reads = refs.length === 0
       ? NONE
       : [...new Set(refs.filter((r) => r.ref.source === "steps").map((r) => r.ref.name))];
+    // Every field written out rather than spread: the step is then made with all its fields in
+    // place instead of growing a second property store.
     steps.push(freezeStep({
       id: s.id,
       tool: s.tool,
-      input: cloneJson(stepInput),
-      ...fields,
+      input: stepInput === NO_INPUT ? NO_INPUT : cloneJson(stepInput),
+      dependsOn: fields.dependsOn,
+      when: fields.when,
+      priority: fields.priority,
+      retry: fields.retry,
+      timeoutMs: fields.timeoutMs,
+      estimateMs: fields.estimateMs,
+      checkpoint: fields.checkpoint,
+      title: fields.title,
+      fallback: fields.fallback,
+      expect: fields.expect,
       reads,
     }));
     stepRefs.push(refs);
@@ -329,29 +345,36 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
   // The same graph as the plan this one replaces has the same analysis, and its steps taken
   // as they were (no `refs`) passed the checks below in it already.
   const sameAsBefore = sameGraph(options.reuse, steps);
-  stepRefs.forEach((refs, i) => {
+  // Indexed loops here and below: they run once per plan, usually before they are optimized,
+  // when a closure per step or an iterator result per element is what they would allocate.
+  for (let i = 0; i < stepRefs.length; i++) {
+    let refs = stepRefs[i];
     if (refs === undefined) {
-      if (sameAsBefore) return;
-      const missing = steps[i]!.reads.find((name) => !index.has(name));
-      if (missing === undefined) return;
+      if (sameAsBefore) continue;
+      const reads = steps[i]!.reads;
+      let missing = false;
+      for (let j = 0; j < reads.length && !missing; j++) missing = !index.has(reads[j]!);
+      if (!missing) continue;
       refs = findReferences(steps[i]!.input, `steps[${i}].input`);
     }
-    for (const { ref, at: where } of refs) {
+    for (let j = 0; j < refs.length; j++) {
+      const { ref, at: where } = refs[j]!;
       if (ref.source === "steps" && !index.has(ref.name)) {
         throw new PlanError(`Reference to unknown step "${ref.name}"`, { path: where });
       }
     }
-  });
-  steps.forEach((step, i) => {
-    if (sameAsBefore) return;
-    step.dependsOn.forEach((dep, k) => {
-      if (!index.has(dep)) {
-        throw new PlanError(`Step "${step.id}" depends on unknown step "${dep}"`, {
+  }
+  for (let i = 0; i < steps.length && !sameAsBefore; i++) {
+    const step = steps[i]!;
+    const deps = step.dependsOn;
+    for (let k = 0; k < deps.length; k++) {
+      if (!index.has(deps[k]!)) {
+        throw new PlanError(`Step "${step.id}" depends on unknown step "${deps[k]}"`, {
           path: `steps[${i}].dependsOn[${k}]`,
         });
       }
-    });
-  });
+    }
+  }
   const graph = sameAsBefore ?? analyzeWithPaths(steps, index);
   checkReferencesAreDependencies(steps, stepRefs, sameAsBefore !== undefined);
   let output: string | undefined;
