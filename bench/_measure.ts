@@ -55,10 +55,12 @@ let t = performance.now();
 let bytes = Number(await run()) || 0;
 const peak = await peakRssMb();
 if (runs <= 1) times.push(performance.now() - t);
-// Every engine warms up on about 20,000 steps (at most 2,000 runs, at most 3 seconds), so small
-// workloads are measured with their code optimized too.
+// Every engine warms up on about 60,000 steps (at most 2,000 runs, at most 3 seconds), so that
+// what is measured is the steady state: code optimized, and the heap grown to the size the
+// work settles at. (On a machine of this kind a process running 1,000-step chains took about
+// 30 runs to get there, its garbage collector marking often while its heap grew.)
 const warmups = runs > 1
-  ? Math.min(2000, Math.max(1, Math.floor(20_000 / workload.steps.length)))
+  ? Math.min(2000, Math.max(1, Math.floor(60_000 / workload.steps.length)))
   : 0;
 const warmStart = performance.now();
 for (let i = 1; i < warmups && performance.now() - warmStart < 3000; i++) await run();
