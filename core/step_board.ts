@@ -58,8 +58,10 @@ export class StepBoard {
   ready: ReadyLine<StepRecord>;
   /** Outputs of completed steps. */
   readonly outputs = new Map<string, unknown>();
-  /** `steps` as conditions see it: completed steps' outputs. */
-  readonly conditionSteps = new Map<string, { output: unknown }>();
+  /** `steps` as conditions see it: completed steps' outputs, as `{ output }` by step id. */
+  readonly conditionSteps: ReadonlyMap<string, { readonly output: unknown }> = new StepOutputs(
+    this.outputs,
+  );
   /** Every failure of the run, earlier versions' included. */
   readonly failures: StepFailure[] = [];
   readonly #context: Readonly<Record<string, unknown>>;
@@ -99,7 +101,6 @@ export class StepBoard {
       if (final === "completed" || final === "skipped") {
         if (final === "completed") {
           this.outputs.set(id, state.outputs[id]);
-          this.conditionSteps.set(id, { output: state.outputs[id] });
         }
         for (const next of record.dependents) next.waiting--;
       }
@@ -162,7 +163,6 @@ export class StepBoard {
   complete(record: StepRecord, output: unknown): void {
     this.setState(record, "completed");
     this.outputs.set(record.step.id, output);
-    this.conditionSteps.set(record.step.id, { output });
   }
 
   /** After a completion's event is recorded: settles the dependents it released. */
@@ -263,7 +263,6 @@ export class StepBoard {
         cancelled.push(id);
       }
       this.outputs.delete(id);
-      this.conditionSteps.delete(id);
     };
     let kept = 0;
     plan.steps.forEach((step, i) => {
@@ -364,5 +363,71 @@ function linkRecords(list: readonly StepRecord[], edges: Uint32Array): void {
     const to = list[edges[k + 1]!]!;
     from.dependents.push(to);
     if (from.state !== "completed" && from.state !== "skipped") to.waiting++;
+  }
+}
+
+/**
+ * The completed steps' outputs as conditions read them, `{ output }` by step id: a view over the
+ * outputs map, so a run keeps no second entry per step for plans that have no conditions. A
+ * `Map`, because condition languages such as CEL take maps by `instanceof Map`; it reads through
+ * to the outputs and cannot be changed.
+ */
+class StepOutputs extends Map<string, { readonly output: unknown }> {
+  readonly #outputs: ReadonlyMap<string, unknown>;
+
+  constructor(outputs: ReadonlyMap<string, unknown>) {
+    super();
+    this.#outputs = outputs;
+  }
+
+  override get(id: string): { readonly output: unknown } | undefined {
+    return this.#outputs.has(id) ? { output: this.#outputs.get(id) } : undefined;
+  }
+
+  override has(id: string): boolean {
+    return this.#outputs.has(id);
+  }
+
+  override get size(): number {
+    return this.#outputs.size;
+  }
+
+  override keys(): MapIterator<string> {
+    return this.#outputs.keys();
+  }
+
+  override values(): MapIterator<{ readonly output: unknown }> {
+    return this.#outputs.values().map((output) => ({ output }));
+  }
+
+  override entries(): MapIterator<[string, { readonly output: unknown }]> {
+    return this.#outputs.entries().map(([id, output]) => [id, { output }]);
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, { readonly output: unknown }]> {
+    return this.entries();
+  }
+
+  override forEach(
+    callback: (
+      value: { readonly output: unknown },
+      key: string,
+      map: Map<string, { readonly output: unknown }>,
+    ) => void,
+    thisArg?: unknown,
+  ): void {
+    this.#outputs.forEach((output, id) => callback.call(thisArg, { output }, id, this));
+  }
+
+  override set(): this {
+    throw new TypeError("The steps conditions see cannot be changed");
+  }
+
+  override delete(): boolean {
+    throw new TypeError("The steps conditions see cannot be changed");
+  }
+
+  override clear(): void {
+    throw new TypeError("The steps conditions see cannot be changed");
   }
 }

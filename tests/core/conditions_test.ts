@@ -165,3 +165,41 @@ Deno.test("when: each expression is compiled once per orchestrator; a malformed 
   }
   assert.equal(compiled.filter((e) => e === "steps.a.output.sum >").length, 2);
 });
+
+Deno.test("when: conditions see completed steps as a map: membership, size and outputs", async () => {
+  const { baton: b, log } = baton();
+  const run = b.run({
+    goal: "Map",
+    steps: [
+      { id: "a", tool: "work", input: { id: "a", values: [1] } },
+      { id: "b", tool: "work", input: { id: "b", values: [2] }, dependsOn: ["a"] },
+      {
+        id: "seen",
+        tool: "work",
+        input: { id: "seen" },
+        dependsOn: ["b"],
+        when: "'a' in steps && 'b' in steps && !('seen' in steps) && size(steps) == 2",
+      },
+      {
+        id: "sum",
+        tool: "work",
+        input: { id: "sum" },
+        dependsOn: ["b"],
+        when: "steps.a.output.sum + steps.b.output.sum == 5",
+      },
+      {
+        id: "missing",
+        tool: "work",
+        input: { id: "missing" },
+        dependsOn: ["b"],
+        when: "'nope' in steps",
+      },
+    ],
+  });
+  const result = await run.result;
+  assert.equal(result.status, "completed");
+  assert.equal(result.steps.seen, "completed");
+  assert.equal(result.steps.sum, "completed");
+  assert.equal(result.steps.missing, "skipped");
+  assert.deepEqual(log.started.sort(), ["a", "b", "seen", "sum"]);
+});
