@@ -12,26 +12,23 @@ import { callLog, workTool } from "../_tools.ts";
 
 const baton = (log = callLog()) => ({ log, baton: createOrchestrator({ tools: [workTool(log)] }) });
 
+/** A `work` step that runs after `after` when `when` holds. */
+const conditional = (id: string, after: string, when: string) => ({
+  id,
+  tool: "work",
+  input: { id },
+  dependsOn: [after],
+  when,
+});
+
 Deno.test("when: a false condition skips the step, and steps that depend only on skipped steps", async () => {
   const { baton: b, log } = baton();
   const run = b.run({
     goal: "Branch",
     steps: [
       { id: "check", tool: "work", input: { id: "check", values: [4] } },
-      {
-        id: "big",
-        tool: "work",
-        input: { id: "big" },
-        dependsOn: ["check"],
-        when: "steps.check.output.sum > 3",
-      },
-      {
-        id: "small",
-        tool: "work",
-        input: { id: "small" },
-        dependsOn: ["check"],
-        when: "steps.check.output.sum <= 3",
-      },
+      conditional("big", "check", "steps.check.output.sum > 3"),
+      conditional("small", "check", "steps.check.output.sum <= 3"),
       { id: "afterSmall", tool: "work", input: { id: "afterSmall" }, dependsOn: ["small"] },
       {
         id: "join",
@@ -173,27 +170,13 @@ Deno.test("when: conditions see completed steps as a map: membership, size and o
     steps: [
       { id: "a", tool: "work", input: { id: "a", values: [1] } },
       { id: "b", tool: "work", input: { id: "b", values: [2] }, dependsOn: ["a"] },
-      {
-        id: "seen",
-        tool: "work",
-        input: { id: "seen" },
-        dependsOn: ["b"],
-        when: "'a' in steps && 'b' in steps && !('seen' in steps) && size(steps) == 2",
-      },
-      {
-        id: "sum",
-        tool: "work",
-        input: { id: "sum" },
-        dependsOn: ["b"],
-        when: "steps.a.output.sum + steps.b.output.sum == 5",
-      },
-      {
-        id: "missing",
-        tool: "work",
-        input: { id: "missing" },
-        dependsOn: ["b"],
-        when: "'nope' in steps",
-      },
+      conditional(
+        "seen",
+        "b",
+        "'a' in steps && 'b' in steps && !('seen' in steps) && size(steps) == 2",
+      ),
+      conditional("sum", "b", "steps.a.output.sum + steps.b.output.sum == 5"),
+      conditional("missing", "b", "'nope' in steps"),
     ],
   });
   const result = await run.result;
