@@ -79,20 +79,20 @@ export class ReadyQueue<R extends Queued> implements ReadyLine<R> {
 
   /** Every ready record in order; entries no longer valid are dropped on the way. */
   #live(): R[] {
-    if (this.#items.length - this.#head === this.#size) {
-      // Nothing stale is queued: no list to rebuild.
-      const out: R[] = new Array(this.#size);
-      for (let i = 0; i < this.#size; i++) out[i] = this.#items[this.#head + i]!.record;
-      return out;
+    const items = this.#items;
+    if (items.length - this.#head !== this.#size) {
+      // Stale entries are dropped in place: the list keeps its storage.
+      let kept = 0;
+      for (let i = this.#head; i < items.length; i++) {
+        const entry = items[i]!;
+        if (this.#valid(entry)) items[kept++] = entry;
+      }
+      items.length = kept;
+      this.#head = 0;
     }
-    const kept: Entry<R>[] = [];
-    for (let i = this.#head; i < this.#items.length; i++) {
-      const entry = this.#items[i]!;
-      if (this.#valid(entry)) kept.push(entry);
-    }
-    this.#items = kept;
-    this.#head = 0;
-    return kept.map((e) => e.record);
+    const out: R[] = new Array(items.length - this.#head);
+    for (let i = 0; i < out.length; i++) out[i] = items[this.#head + i]!.record;
+    return out;
   }
 
   #fifo(k: number): R[] {

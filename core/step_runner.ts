@@ -69,8 +69,6 @@ export interface AttemptSite {
 export class StepRunner {
   /** The steps running now. */
   readonly running = new Set<Step>();
-  /** Steps running or waiting to retry: what cancellation must abort. */
-  readonly live = new Set<StepRecord>();
   readonly #site: AttemptSite;
   /** Results of idempotent calls by tool and input; in-flight calls are shared too. */
   readonly #cache = new Map<string, Promise<unknown>>();
@@ -79,9 +77,15 @@ export class StepRunner {
     this.#site = site;
   }
 
-  /** Aborts every running step and retry back-off. */
+  /**
+   * Aborts every running step and retry back-off: the records holding an abort switch (a step
+   * keeps one only while it runs or waits to retry). Looked up when needed, once a run, rather
+   * than kept in a set every step joins and leaves.
+   */
   abortAll(reason: string): void {
-    for (const record of this.live) record.controller?.abort(new Stop(reason));
+    for (const record of this.#site.board.records.values()) {
+      record.controller?.abort(new Stop(reason));
+    }
   }
 
   /**
@@ -94,7 +98,6 @@ export class StepRunner {
     const tool = this.#site.tools.get(step.tool)!;
     this.#site.board.setState(record, "running");
     this.running.add(step);
-    this.live.add(record);
     const abort = new CallAbort();
     record.controller = abort;
     this.#site.guard.started();
@@ -183,7 +186,6 @@ export class StepRunner {
     }
     run.unwatch?.();
     this.running.delete(step);
-    this.live.delete(record);
     // Nothing aborts a settled call: the switch is not kept for the rest of the run.
     record.controller = undefined;
     const durationMs = this.#site.clock.now() - run.started;
@@ -302,7 +304,6 @@ export class StepRunner {
       );
       const controller = new AbortController();
       record.controller = controller;
-      this.live.add(record);
       this.#site.busy(1);
       try {
         await this.#site.clock.sleep(
@@ -313,7 +314,6 @@ export class StepRunner {
         // Cancelled while waiting: the step ends failed below.
       }
       this.#site.busy(-1);
-      this.live.delete(record);
       record.controller = undefined;
       if (record.replaced !== undefined) return;
       if (!this.#site.stopped()) {

@@ -436,3 +436,35 @@ Deno.test("a tool may take report and emit off its context; both reach the run",
   const [completed] = await store.read(run.id, { types: ["step.completed"] });
   assert.deepEqual(completed!.data.usage, { tokens: 7, apiCalls: 1, costUsd: 0 });
 });
+
+Deno.test("cancel() ends a retry back-off at once, and the run's other steps with it", async () => {
+  const { baton } = setup();
+  const run = baton.run({
+    goal: "Cancel while backing off",
+    steps: [
+      {
+        id: "f",
+        tool: "flaky",
+        input: { key: "f", failures: 5 },
+        retry: { max: 5, backoffMs: 60_000 },
+      },
+      { id: "h", tool: "hang" },
+    ],
+  });
+  for await (const e of run.events()) {
+    if (e.type === "step.retrying" && e.stepId === "f") {
+      run.cancel("Stop waiting");
+      break;
+    }
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const result = await Promise.race([
+    run.result,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("the back-off was not ended")), 5_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  assert.equal(result.status, "cancelled");
+  assert.deepEqual([...result.undone].sort(), ["f", "h"]);
+  assert.equal(result.steps.f, "failed");
+});
