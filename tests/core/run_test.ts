@@ -21,6 +21,14 @@ function setup(extra: Parameters<typeof createOrchestrator>[0]["plugins"] = []) 
   return { log, store, baton };
 }
 
+/** A `flaky` step that fails `failures` times, with its retry policy. */
+const flakyStep = (id: string, failures: number, retry: { max: number; backoffMs: number }) => ({
+  id,
+  tool: "flaky",
+  input: { key: id, failures },
+  retry,
+});
+
 async function allEvents(run: { events(): AsyncIterable<RunEvent> }): Promise<RunEvent[]> {
   const out: RunEvent[] = [];
   for await (const e of run.events()) out.push(e);
@@ -238,12 +246,7 @@ Deno.test("a step that keeps failing fails, its dependents are skipped, the rest
   const run = baton.run({
     goal: "Partial",
     steps: [
-      {
-        id: "bad",
-        tool: "flaky",
-        input: { key: "bad", failures: 9 },
-        retry: { max: 1, backoffMs: 1 },
-      },
+      flakyStep("bad", 9, { max: 1, backoffMs: 1 }),
       { id: "after", tool: "work", input: { id: "after" }, dependsOn: ["bad"] },
       { id: "other", tool: "work", input: { id: "other" } },
     ],
@@ -442,12 +445,7 @@ Deno.test("cancel() ends a retry back-off at once, and the run's other steps wit
   const run = baton.run({
     goal: "Cancel while backing off",
     steps: [
-      {
-        id: "f",
-        tool: "flaky",
-        input: { key: "f", failures: 5 },
-        retry: { max: 5, backoffMs: 60_000 },
-      },
+      flakyStep("f", 5, { max: 5, backoffMs: 60_000 }),
       { id: "h", tool: "hang" },
     ],
   });
