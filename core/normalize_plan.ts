@@ -285,7 +285,12 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     if (s.title !== undefined && typeof s.title !== "string") {
       throw new PlanError("Expected a string", { path: `${at}.title` });
     }
-    const fields = {
+    // The step is made with every field in place (no spread, no second object): V8 then keeps
+    // them all in the object itself. Its input and reads are filled in once it is checked.
+    const step: { -readonly [K in keyof Step]: Step[K] } = {
+      id: s.id,
+      tool: s.tool,
+      input: stepInput,
       dependsOn,
       when,
       priority: s.priority === undefined ? 0 : num(s.priority, `${at}.priority`, {}),
@@ -300,10 +305,11 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
       title: s.title as string | undefined,
       fallback,
       expect,
+      reads: NONE,
     };
     // A step the plan this one replaces already validated, unchanged: take it as it is.
     const previous = reuse?.get(s.id);
-    if (previous !== undefined && sameStep(previous, s.tool, stepInput, fields)) {
+    if (previous !== undefined && sameStep(previous, s.tool, stepInput, step)) {
       steps.push(previous);
       stepRefs.push(undefined);
       return;
@@ -314,27 +320,13 @@ export function normalizePlan(input: unknown, options: NormalizePlanOptions): Pl
     if (issue) {
       throw new PlanError(`${issue.message} (input of tool "${tool.name}")`, { path: issue.path });
     }
-    const reads = refs.length === 0
-      ? NONE
-      : [...new Set(refs.filter((r) => r.ref.source === "steps").map((r) => r.ref.name))];
-    // Every field written out rather than spread: the step is then made with all its fields in
-    // place instead of growing a second property store.
-    steps.push(freezeStep({
-      id: s.id,
-      tool: s.tool,
-      input: stepInput === NO_INPUT ? NO_INPUT : cloneJson(stepInput),
-      dependsOn: fields.dependsOn,
-      when: fields.when,
-      priority: fields.priority,
-      retry: fields.retry,
-      timeoutMs: fields.timeoutMs,
-      estimateMs: fields.estimateMs,
-      checkpoint: fields.checkpoint,
-      title: fields.title,
-      fallback: fields.fallback,
-      expect: fields.expect,
-      reads,
-    }));
+    if (refs.length > 0) {
+      step.reads = [
+        ...new Set(refs.filter((r) => r.ref.source === "steps").map((r) => r.ref.name)),
+      ];
+    }
+    if (stepInput !== NO_INPUT) step.input = cloneJson(stepInput);
+    steps.push(freezeStep(step));
     stepRefs.push(refs);
   });
   if (aligned && steps.length < parent!.steps.length) {
