@@ -1,4 +1,5 @@
-// A run's claim on itself in a shared store: taken first, renewed while it runs, given up at the end.
+// How a run starts and keeps the right to write its history: its claim on itself in a shared store
+// (taken first, renewed while it runs, given up at the end), and a named run's check that its id is new.
 import type { Clock } from "./clock.ts";
 import { BatonError } from "./errors.ts";
 import type { HistoryStore, RunLease } from "./store.ts";
@@ -63,5 +64,53 @@ export async function holdingLease<T>(o: LeaseHolding, work: () => Promise<T>): 
   } finally {
     stop.abort();
     await store.release!(runId, lease.owner).catch(() => {});
+  }
+}
+
+/** How a run starts: what `startRun` needs. */
+export interface RunStart {
+  readonly runId: string;
+  readonly store: HistoryStore;
+  readonly clock: Clock;
+  /** The orchestrator's claim on its runs, when the store keeps leases. */
+  readonly lease?: { readonly owner: string; readonly ms: number };
+  /** Claimed already (a resumed run is claimed before its state is read). */
+  readonly claimed: boolean;
+  /** The caller named a new run: it is refused when the history holds that id already. */
+  readonly named: boolean;
+  /** Stops the run: its lease was lost, or could not be renewed. */
+  lost(reason: string): void;
+}
+
+/**
+ * Runs `main` once the run may write its history: it holds its lease (when the store keeps
+ * them), and a named new run is not in the history already. `done` settles with `main`, or with
+ * the reason the run may not start; `begun` settles as soon as that is known, so that a reader of
+ * the run's events reads no other run's log.
+ */
+export function startRun<T>(
+  o: RunStart,
+  main: () => Promise<T>,
+): { done: Promise<T>; begun: Promise<void> } {
+  let began!: () => void;
+  const mayWrite = new Promise<void>((resolve) => (began = resolve));
+  const work = async () => {
+    if (o.named) await refuseRecorded(o.store, o.runId);
+    began();
+    return await main();
+  };
+  const done = o.lease ? holdingLease({ ...o, lease: o.lease }, work) : work();
+  const begun = Promise.race([mayWrite, done.then(() => {})]);
+  begun.catch(() => {});
+  return { done, begun };
+}
+
+/** A new run under a name the history holds already would write into another run's log. */
+async function refuseRecorded(store: HistoryStore, runId: string): Promise<void> {
+  const [first] = await store.read(runId, { limit: 1 });
+  if (first !== undefined) {
+    throw new BatonError(
+      `Run "${runId}" is in the history already: resume() continues it, a new run needs another id`,
+    );
   }
 }

@@ -1,7 +1,6 @@
 // Executes one plan: readiness, scheduling, limits, replans, events (steps run in step_runner.ts).
 import type { EventImpact, RunEventType } from "./events.ts";
 import { EventLog } from "./event_log.ts";
-import { BatonError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import type { Plan, Step } from "./plan.ts";
 import type { RunResult, RunStatus } from "./run_result.ts";
@@ -16,7 +15,7 @@ import { RunView } from "./_run_view.ts";
 import { StepRunner, Stop } from "./step_runner.ts";
 import { openRun } from "./_run_opening.ts";
 import { RecentEvents } from "./_recent_events.ts";
-import { holdingLease } from "./_run_lease.ts";
+import { startRun } from "./_run_lease.ts";
 import type { RunSetup } from "./_run_setup.ts";
 
 /** A running plan; `cancel()` and `done` are all the orchestrator needs. */
@@ -90,37 +89,16 @@ export class RunLoop {
     this.#replanner = this.#makeReplanner();
     this.#runner = this.#makeRunner();
     if (resume) this.#board.restore(resume);
-    let began!: () => void;
-    const mayWrite = new Promise<void>((resolve) => (began = resolve));
-    const work = async () => {
-      if (setup.named) await this.#refuseRecorded();
-      began();
-      return await this.#main();
-    };
-    this.done = setup.lease
-      ? holdingLease({
-        runId: setup.runId,
-        store: setup.store,
-        clock: setup.clock,
-        lease: setup.lease,
-        // The orchestrator claims a run before it reads the state to resume.
-        claimed: setup.resume !== undefined,
-        lost: (reason) => this.#halt({ status: "failed", reason }, true),
-      }, work)
-      : work();
-    this.begun = Promise.race([mayWrite, this.done.then(() => {})]);
-    this.begun.catch(() => {});
-  }
-
-  /** A new run under a name the history holds already would write into another run's log. */
-  async #refuseRecorded(): Promise<void> {
-    const { store, runId } = this.#s;
-    const [first] = await store.read(runId, { limit: 1 });
-    if (first !== undefined) {
-      throw new BatonError(
-        `Run "${runId}" is in the history already: resume() continues it, a new run needs another id`,
-      );
-    }
+    ({ done: this.done, begun: this.begun } = startRun({
+      runId: setup.runId,
+      store: setup.store,
+      clock: setup.clock,
+      ...(setup.lease ? { lease: setup.lease } : {}),
+      // The orchestrator claims a run before it reads the state to resume.
+      claimed: setup.resume !== undefined,
+      named: setup.named === true,
+      lost: (reason) => this.#halt({ status: "failed", reason }, true),
+    }, () => this.#main()));
   }
 
   #makeRunner(): StepRunner {
