@@ -1,5 +1,5 @@
 // Tools for kernel tests: they record what ran, in what order, and can fail on demand.
-import { defineTool, type Tool } from "../mod.ts";
+import { createOrchestrator, defineTool, memoryStore, type Tool } from "../mod.ts";
 
 /** A log of tool calls, shared by the tools of one test. */
 export interface CallLog {
@@ -110,3 +110,24 @@ export function chainPlan(n: number) {
     })),
   };
 }
+
+/** An orchestrator with the tools above (`work` recording into `log`) and an in-memory store. */
+export function testOrchestrator(
+  plugins: Parameters<typeof createOrchestrator>[0]["plugins"] = [],
+) {
+  const log = callLog();
+  const store = memoryStore();
+  const baton = createOrchestrator({
+    tools: [workTool(log), flakyTool(), hangTool, spendTool],
+    plugins,
+    store,
+  });
+  return { log, store, baton };
+}
+
+/** A `flaky` step that fails `failures` times, with its retry policy. */
+export const flakyStep = (
+  id: string,
+  failures: number,
+  retry: { max: number; backoffMs: number },
+) => ({ id, tool: "flaky", input: { key: id, failures }, retry });
