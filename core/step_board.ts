@@ -13,23 +13,27 @@ import { idRecord } from "./_id_record.ts";
 import { type ReadyLine, readyLine } from "./_ready_queue.ts";
 import type { SchedulerQueue } from "./scheduler.ts";
 
-/** A step of the version being run, and where it is. */
+/**
+ * A step of the version being run, and where it is. Every field exists from the start (see
+ * `newRecord`), so all records share one shape and none grows a property store mid-run.
+ */
 export interface StepRecord {
   step: Step;
   state: StepState;
   attempts: number;
   /** Dependencies not yet completed or skipped. */
   waiting: number;
-  dependents: StepRecord[];
-  error?: string;
+  /** Its place in the board's list of the current version (dependents are found through it). */
+  index: number;
+  error: string | undefined;
   /** The tool and canonical resolved input of the last attempt. */
-  key?: string;
+  key: string | undefined;
   /** Aborts the running attempt or its retry back-off. */
-  controller?: { abort(reason: unknown): void } | undefined;
+  controller: { abort(reason: unknown): void } | undefined;
   /** Set when a replan took this step out of the plan or redefined it. */
-  replaced?: string;
+  replaced: string | undefined;
   /** Its entry in the ready queue, while it is ready. */
-  entry?: object | undefined;
+  entry: object | undefined;
 }
 
 type Emit = (
@@ -52,8 +56,8 @@ export class StepBoard {
   /** Compiled `when:` and `expect:` conditions (`expect:ID`). */
   conditions: ReadonlyMap<string, Condition>;
   records = new Map<string, StepRecord>();
-  /** The records in plan order. */
-  #list: StepRecord[];
+  /** The records in plan order, and who depends on whom among them. */
+  #links: Links;
   /** Ready steps, in the order the scheduler takes them. */
   ready: ReadyLine<StepRecord>;
   /** Outputs of completed steps. */
@@ -81,9 +85,9 @@ export class StepBoard {
     this.#emit = emit;
     this.#queue = queue;
     this.ready = readyLine(plan, planEdges(plan).index, queue);
-    this.#list = plan.steps.map((step) => newRecord(step, 0));
-    for (const record of this.#list) this.records.set(record.step.id, record);
-    linkRecords(this.#list, planEdges(plan).edges);
+    const list = plan.steps.map((step) => newRecord(step, 0));
+    for (const record of list) this.records.set(record.step.id, record);
+    this.#links = linkRecords(list, planEdges(plan).edges);
   }
 
   setState(record: StepRecord, to: StepState): void {
@@ -102,7 +106,7 @@ export class StepBoard {
         if (final === "completed") {
           this.outputs.set(id, state.outputs[id]);
         }
-        for (const next of record.dependents) next.waiting--;
+        forEachDependent(this.#links, record, (next) => next.waiting--);
       }
       if (final === "failed") {
         this.failures.push({
@@ -167,10 +171,13 @@ export class StepBoard {
 
   /** After a completion's event is recorded: settles the dependents it released. */
   release(record: StepRecord): void {
-    for (const next of record.dependents) {
-      if (--next.waiting === 0 && next.state === "pending") this.settle(next);
-    }
+    forEachDependent(this.#links, record, this.#released);
   }
+
+  /** A dependent of a step that completed or was skipped (one function for every release). */
+  readonly #released = (next: StepRecord): void => {
+    if (--next.waiting === 0 && next.state === "pending") this.settle(next);
+  };
 
   /** A step waiting to retry is ready again. */
   retry(record: StepRecord): void {
@@ -205,7 +212,9 @@ export class StepBoard {
 
   /** Skips every pending step that depends, directly or not, on a failed one. */
   skipDependents(failed: StepRecord): void {
-    const queue = [...failed.dependents];
+    const queue: StepRecord[] = [];
+    const enqueue = (record: StepRecord) => queue.push(record);
+    forEachDependent(this.#links, failed, enqueue);
     while (queue.length > 0) {
       const record = queue.shift()!;
       if (record.state !== "pending") continue;
@@ -215,7 +224,7 @@ export class StepBoard {
         { reason: `dependency "${failed.step.id}" failed` },
         record.step.id,
       );
-      queue.push(...record.dependents);
+      forEachDependent(this.#links, record, enqueue);
     }
   }
 
@@ -230,7 +239,7 @@ export class StepBoard {
     abort: (record: StepRecord, why: string) => void,
   ): { kept: number; reset: string[]; cancelled: string[] } {
     const old = this.records;
-    const oldList = this.#list;
+    const oldList = this.#links.list;
     // The usual replan keeps every id in its place: the records then line up by index.
     const aligned = oldList.length === plan.steps.length &&
       oldList.every((r, i) => r.step.id === plan.steps[i]!.id);
@@ -285,9 +294,8 @@ export class StepBoard {
     if (!aligned) {
       for (const prev of old.values()) if (records.get(prev.step.id) !== prev) retire(prev);
     }
-    linkRecords(list, planEdges(plan).edges);
+    this.#links = linkRecords(list, planEdges(plan).edges);
     this.records = records;
-    this.#list = list;
     this.plan = plan;
     this.conditions = conditions;
     this.ready = ready;
@@ -346,24 +354,69 @@ export class StepBoard {
 }
 
 function newRecord(step: Step, attempts: number): StepRecord {
-  return { step, state: "pending", attempts, waiting: 0, dependents: [] };
+  return {
+    step,
+    state: "pending",
+    attempts,
+    waiting: 0,
+    index: -1,
+    error: undefined,
+    key: undefined,
+    controller: undefined,
+    replaced: undefined,
+    entry: undefined,
+  };
 }
 
 /**
- * Links each record (in plan order) to its dependents and counts the dependencies it waits
- * for, over the plan's edge list (pairs of dependency and dependent index).
+ * Who depends on whom in one plan version: the records of `list[i]`'s dependents are
+ * `list[targets[k]]` for `k` in `offsets[i] .. offsets[i + 1]`. Two typed arrays per version
+ * instead of an array per step keep a large plan's records small and out of the collector's way.
  */
-function linkRecords(list: readonly StepRecord[], edges: Uint32Array): void {
-  for (const record of list) {
-    if (record.dependents.length > 0) record.dependents.length = 0;
+interface Links {
+  readonly list: readonly StepRecord[];
+  readonly offsets: Uint32Array;
+  readonly targets: Uint32Array;
+}
+
+/**
+ * Indexes each record (in plan order), links it to its dependents and counts the dependencies
+ * it waits for, over the plan's edge list (pairs of dependency and dependent index).
+ */
+function linkRecords(list: readonly StepRecord[], edges: Uint32Array): Links {
+  const offsets = new Uint32Array(list.length + 1);
+  for (let k = 0; k < edges.length; k += 2) offsets[edges[k]! + 1]!++;
+  for (let i = 0; i < list.length; i++) {
+    offsets[i + 1]! += offsets[i]!;
+    const record = list[i]!;
+    record.index = i;
     record.waiting = 0;
   }
+  const next = offsets.slice(0, list.length);
+  const targets = new Uint32Array(edges.length / 2);
   for (let k = 0; k < edges.length; k += 2) {
-    const from = list[edges[k]!]!;
-    const to = list[edges[k + 1]!]!;
-    from.dependents.push(to);
-    if (from.state !== "completed" && from.state !== "skipped") to.waiting++;
+    const from = edges[k]!;
+    const to = edges[k + 1]!;
+    targets[next[from]!++] = to;
+    const record = list[from]!;
+    if (record.state !== "completed" && record.state !== "skipped") list[to]!.waiting++;
   }
+  return { list, offsets, targets };
+}
+
+/**
+ * Calls `each` with every dependent of `record` in the version `links` describes; a record of
+ * an earlier version has none there.
+ */
+function forEachDependent(
+  links: Links,
+  record: StepRecord,
+  each: (dependent: StepRecord) => void,
+): void {
+  const { list, offsets, targets } = links;
+  const i = record.index;
+  if (list[i] !== record) return;
+  for (let k = offsets[i]!; k < offsets[i + 1]!; k++) each(list[targets[k]!]!);
 }
 
 /**
