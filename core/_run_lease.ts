@@ -22,16 +22,21 @@ export interface LeaseHolding {
   readonly clock: Clock;
   /** The orchestrator's owner id and the term of its claims. */
   readonly lease: { readonly owner: string; readonly ms: number };
-  /** Claimed already (a resumed run is claimed before its state is read). */
+  /**
+   * Claimed already (a resumed run is claimed before its state is read), or claimed by the run's
+   * first batch of events (a new run under a fresh id).
+   */
   readonly claimed: boolean;
+  /** Whether the run's last batch of events gave the lease up already. */
+  readonly released: () => boolean;
   /** Stops the run: its lease was lost, or could not be renewed. */
   lost(reason: string): void;
 }
 
 /**
- * Does `work` while holding the run's lease: claimed first (unless it is already), renewed every
- * third of its term,
- * given up when the work ends. When another orchestrator took the lease over (this one stalled
+ * Does `work` while holding the run's lease: claimed first (unless it is already, or the first
+ * batch claims it), renewed every third of its term, given up when the work ends (unless the
+ * last batch did). When another orchestrator took the lease over (this one stalled
  * past its term) or the store cannot renew it, the run is stopped; the store then refuses its
  * further writes, so the new holder's log stays whole.
  *
@@ -47,6 +52,7 @@ export async function holdingLease<T>(o: LeaseHolding, work: () => Promise<T>): 
   const keep = async () => {
     while (!stop.signal.aborted) {
       await clock.sleep(lease.ms / 3, stop.signal);
+      if (stop.signal.aborted || o.released()) return;
       let held: RunLease;
       try {
         held = await renew();
@@ -63,7 +69,7 @@ export async function holdingLease<T>(o: LeaseHolding, work: () => Promise<T>): 
     return await work();
   } finally {
     stop.abort();
-    await store.release!(runId, lease.owner).catch(() => {});
+    if (!o.released()) await store.release!(runId, lease.owner).catch(() => {});
   }
 }
 
@@ -74,8 +80,10 @@ export interface RunStart {
   readonly clock: Clock;
   /** The orchestrator's claim on its runs, when the store keeps leases. */
   readonly lease?: { readonly owner: string; readonly ms: number };
-  /** Claimed already (a resumed run is claimed before its state is read). */
+  /** Claimed already, or by the run's first batch (as in {@linkcode LeaseHolding}). */
   readonly claimed: boolean;
+  /** Whether the run's last batch gave the lease up already. */
+  readonly released: () => boolean;
   /** The caller named a new run: it is refused when the history holds that id already. */
   readonly named: boolean;
   /** Stops the run: its lease was lost, or could not be renewed. */

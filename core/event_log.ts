@@ -28,8 +28,12 @@ export interface EventLogOptions {
   readonly onEvent: (event: RunEvent) => void;
   /** Called after each batch is stored. */
   readonly onStored?: () => void;
-  /** The writer's lease owner, for stores that refuse writes from one that lost its lease. */
-  readonly owner?: string;
+  /**
+   * The writer's lease, for stores that keep leases: its owner (a store refuses writes from one
+   * that lost its lease) and term. With `claim`, the first batch takes the lease; the last batch
+   * (`drain(true)`) gives it up.
+   */
+  readonly lease?: { readonly owner: string; readonly ms: number; readonly claim: boolean };
   /** Called once when the store fails; nothing is written after that. */
   readonly onStoreError: (error: unknown) => void;
 }
@@ -51,17 +55,23 @@ export class EventLog {
   /** Set by the last drain: nothing is checkpointed after the run's last event. */
   #closed = false;
   #error: unknown;
+  /** The first batch is still to claim the run's lease. */
+  #claim: boolean;
+  #released = false;
   /** The plan version events are recorded against; a replan raises it. */
   planVersion: number;
 
-  readonly #appendOptions: AppendOptions;
-
   constructor(options: EventLogOptions) {
     this.#o = options;
-    this.#appendOptions = options.owner === undefined ? {} : { owner: options.owner };
+    this.#claim = options.lease?.claim === true;
     this.planVersion = options.planVersion;
     this.#seq = options.afterSeq;
     this.#lastCheckpoint = options.afterSeq;
+  }
+
+  /** Whether the last batch gave up the run's lease. */
+  get released(): boolean {
+    return this.#released;
   }
 
   /** The sequence number of the last event emitted. */
@@ -140,6 +150,7 @@ export class EventLog {
     const batch = this.#pending;
     this.#pending = [];
     const { store, runId } = this.#o;
+    const last = this.#closed;
     const due = this.checkpointDue;
     // Taken now: the state is exactly the fold of the events in this and earlier batches.
     const snapshot = due ? this.#o.snapshot() : undefined;
@@ -149,8 +160,11 @@ export class EventLog {
     }
     this.#writing = this.#writing.then(async () => {
       if (this.#error !== undefined) return;
+      const options = this.#appendOptions(last);
       try {
-        await store.append(runId, batch, this.#appendOptions);
+        await store.append(runId, batch, options);
+        if (options.claim) this.#claim = false;
+        if (options.release) this.#released = true;
       } catch (error) {
         this.#error = error;
         this.#o.onStoreError(error);
@@ -169,5 +183,17 @@ export class EventLog {
       }
     });
     return this.#writing;
+  }
+
+  /** How a batch is written: by the lease's owner, claiming it first or giving it up last. */
+  #appendOptions(last: boolean): AppendOptions {
+    const lease = this.#o.lease;
+    if (lease === undefined) return {};
+    const { owner, ms } = lease;
+    if (this.#claim) {
+      const now = this.#o.clock.now();
+      return { owner, claim: { until: now + ms, now }, ...(last ? { release: true } : {}) };
+    }
+    return last ? { owner, release: true } : { owner };
   }
 }

@@ -63,7 +63,9 @@ export class RunLoop {
       store: setup.store,
       afterSeq: setup.resume?.seq ?? 0,
       checkpointEvery: setup.checkpointEvery,
-      ...(setup.lease ? { owner: setup.lease.owner } : {}),
+      // A new run under a fresh id claims its lease with its first batch: nobody else can hold
+      // it, and a short run then writes its history in one transaction.
+      ...(setup.lease ? { lease: { ...setup.lease, claim: freshRun(setup) } } : {}),
       snapshot: () => this.#snapshot(),
       stateSize: () => this.#board.outputs.size,
       onEvent: setup.onEvent,
@@ -95,7 +97,8 @@ export class RunLoop {
       clock: setup.clock,
       ...(setup.lease ? { lease: setup.lease } : {}),
       // The orchestrator claims a run before it reads the state to resume.
-      claimed: setup.resume !== undefined,
+      claimed: setup.resume !== undefined || freshRun(setup),
+      released: () => this.#log.released,
       named: setup.named === true,
       lost: (reason) => this.#halt({ status: "failed", reason }, true),
     }, () => this.#main()));
@@ -430,4 +433,9 @@ export class RunLoop {
       replans: this.#guard.replans,
     };
   }
+}
+
+/** A new run under an id made for it (not resumed, not named by the caller). */
+function freshRun(setup: RunSetup): boolean {
+  return setup.resume === undefined && setup.named !== true;
 }

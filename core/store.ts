@@ -62,6 +62,18 @@ export interface AppendOptions {
    * the run's lease, so a writer that lost its claim cannot write over the new holder's log.
    */
   readonly owner?: string;
+  /**
+   * Takes the run's lease for `owner` in the same transaction, before the events are written,
+   * as `claim(runId, { owner, until }, now)` would; the batch is refused when another owner
+   * holds a lease that has not lapsed. A new run claims its lease with its first batch, so that
+   * a short run writes its history in one transaction. Ignored without `owner`.
+   */
+  readonly claim?: { readonly until: number; readonly now: number };
+  /**
+   * Gives up `owner`'s lease in the same transaction, after the events: a run's last batch ends
+   * its claim with it. Ignored without `owner`.
+   */
+  readonly release?: boolean;
 }
 
 /**
@@ -70,7 +82,8 @@ export interface AppendOptions {
  * store a batch all or nothing. Stores hold plain JSON only.
  *
  * `claim` and `release` are optional: a store without them keeps no leases, and then nothing
- * stops two processes sharing it from running one run at once.
+ * stops two processes sharing it from running one run at once. A store with them also honours
+ * the `claim` and `release` options of `append`.
  */
 export interface HistoryStore {
   /** The store's name, as recorded in history. */

@@ -1,7 +1,7 @@
 // Filtering and folding shared by the stores.
 import type { RunEvent } from "../../core/events.ts";
 import { BatonError } from "../../core/errors.ts";
-import type { EventQuery, RunLease, RunRecord } from "../../core/store.ts";
+import type { AppendOptions, EventQuery, RunLease, RunRecord } from "../../core/store.ts";
 
 /** Applies a query to a run's events (in order). */
 export function filterEvents(log: readonly RunEvent[], query: EventQuery): RunEvent[] {
@@ -51,4 +51,26 @@ export function checkWriter(runId: string, holder: string | undefined, owner?: s
       `Run "${runId}" is held by another orchestrator: its events are not written here`,
     );
   }
+}
+
+/**
+ * The lease a batch is written under, from the lease in force before it: the batch's own claim
+ * when it makes one (refused when another owner holds the run), else `current`; a writer other
+ * than its holder is refused (`checkWriter`). `undefined` means the lease does not change.
+ */
+export function batchLease(
+  runId: string,
+  current: RunLease | undefined,
+  options: AppendOptions,
+): RunLease | undefined {
+  const { owner, claim } = options;
+  if (owner === undefined || claim === undefined) {
+    checkWriter(runId, current?.owner, owner);
+    return undefined;
+  }
+  const lease = { owner, until: claim.until };
+  if (!mayClaim(current, lease, claim.now)) {
+    throw new BatonError(`Run "${runId}" is held by another orchestrator: it cannot be claimed`);
+  }
+  return lease;
 }

@@ -8,7 +8,7 @@ import type {
 } from "../../core/store.ts";
 import { BatonError } from "../../core/errors.ts";
 import { deepFreeze } from "../../core/_frozen_json.ts";
-import { checkWriter, filterEvents, foldRecord, mayClaim } from "./_store_util.ts";
+import { batchLease, filterEvents, foldRecord, mayClaim } from "./_store_util.ts";
 
 /**
  * Keeps history in memory: for tests and short scripts. Events are kept as they are and frozen
@@ -39,8 +39,9 @@ export function memoryStore(): HistoryStore {
     name: "memory",
     kind: "store",
     append(runId, events, options = {}) {
+      let lease: RunLease | undefined;
       try {
-        checkWriter(runId, leases.get(runId)?.owner, options.owner);
+        lease = batchLease(runId, leases.get(runId), options);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -58,6 +59,8 @@ export function memoryStore(): HistoryStore {
       }
       for (const event of events) log.push(deepFreeze(event));
       logs.set(runId, log);
+      if (lease !== undefined) leases.set(runId, Object.freeze(lease));
+      if (options.release && leases.get(runId)?.owner === options.owner) leases.delete(runId);
       return Promise.resolve();
     },
     read(runId, query: EventQuery = {}) {

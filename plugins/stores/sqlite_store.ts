@@ -8,7 +8,7 @@ import type {
   RunLease,
   RunRecord,
 } from "../../core/store.ts";
-import { checkWriter, mayClaim } from "./_store_util.ts";
+import { batchLease, mayClaim } from "./_store_util.ts";
 
 /**
  * The SQLite history store, a separate entry point (`@baton/baton/sqlite`) so that the root
@@ -232,7 +232,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       try {
         transaction(() => {
           const holder = leaseRow.get(runId) as RunLease | undefined;
-          checkWriter(runId, holder?.owner, options.owner);
+          const claimed = batchLease(
+            runId,
+            holder && { owner: holder.owner, until: holder.until },
+            options,
+          );
+          if (claimed !== undefined) setLease.run(runId, claimed.owner, claimed.until);
           const row = runRow.get(runId) as
             | { run_no: number; last_seq: number; status: string }
             | undefined;
@@ -272,6 +277,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
           }
           values.fill(null);
           updateRun.run(last, status, runNo);
+          if (options.release && options.owner !== undefined) dropLease.run(runId, options.owner);
         });
         return Promise.resolve();
       } catch (error) {

@@ -104,6 +104,44 @@ Deno.test("a running run renews its lease, and gives it up when it ends", async 
   assert.equal((await store.claim!("renewed", intruder, clock.now())).owner, "intruder");
 });
 
+Deno.test("a new run claims its lease with its first batch and gives it up with its last", async () => {
+  const calls: string[] = [];
+  const inner = memoryStore();
+  const store = {
+    ...inner,
+    claim: (
+      ...a: Parameters<NonNullable<typeof inner.claim>>
+    ) => (calls.push("claim"), inner.claim!(...a)),
+    release: (
+      ...a: Parameters<NonNullable<typeof inner.release>>
+    ) => (calls.push("release"), inner.release!(...a)),
+  };
+  const { tool, open } = gatedTool();
+  const baton = createOrchestrator({ tools: [tool], store });
+  const run = baton.run(plan);
+  await stored(() => store.read(run.id), "step.started");
+  // Held while it runs, though no separate claim was made.
+  const intruder = { owner: "intruder", until: Date.now() + 60_000 };
+  assert.notEqual((await store.claim!(run.id, intruder, Date.now())).owner, "intruder");
+  open();
+  assert.equal((await run.result).status, "completed");
+  assert.deepEqual(
+    calls,
+    ["claim"],
+    "only the intruder's claim: the run's own went with its events",
+  );
+  assert.equal((await store.claim!(run.id, intruder, Date.now())).owner, "intruder");
+  // A short run writes its whole history in one batch, lease and all.
+  calls.length = 0;
+  const quick = baton.run({
+    goal: "One step",
+    steps: [{ id: "a", tool: "gated", input: { id: "q" } }],
+  });
+  assert.equal((await quick.result).status, "completed");
+  assert.deepEqual(calls, []);
+  assert.equal((await store.claim!(quick.id, intruder, Date.now())).owner, "intruder");
+});
+
 Deno.test("a run whose lease another orchestrator took over stops and writes nothing more", async () => {
   const store = memoryStore();
   const { tool, open } = gatedTool();

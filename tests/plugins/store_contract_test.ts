@@ -183,6 +183,44 @@ for (const [name, open] of stores) {
     }
   });
 
+  Deno.test(`${name}: a batch claims the lease before its events and gives it up after`, async () => {
+    const { store, done } = await open();
+    try {
+      // The first batch takes the lease: another owner is then refused, claim or write.
+      await store.append("r", [event("r", 1, "run.started")], {
+        owner: "a",
+        claim: { until: 1_000, now: 0 },
+      });
+      assert.equal((await store.claim!("r", { owner: "b", until: 2_000 }, 500)).owner, "a");
+      await assert.rejects(
+        store.append("r", [event("r", 2)], { owner: "b", claim: { until: 2_000, now: 500 } }),
+        /held by another orchestrator/,
+      );
+      assert.deepEqual(
+        (await store.read("r")).map((e) => e.seq),
+        [1],
+        "a refused claim stores nothing",
+      );
+      // Once the lease lapsed, a batch claims it for its own owner.
+      await store.append("r", [event("r", 2)], { owner: "b", claim: { until: 3_000, now: 1_500 } });
+      assert.equal((await store.claim!("r", { owner: "a", until: 9_000 }, 2_000)).owner, "b");
+      // Giving it up with a batch: only the holder's release counts, after its events.
+      await assert.rejects(store.append("r", [event("r", 3)], { owner: "a", release: true }));
+      await store.append("r", [event("r", 3)], { owner: "b", release: true });
+      assert.equal((await store.claim!("r", { owner: "c", until: 9_000 }, 2_000)).owner, "c");
+      // Claimed and given up in one batch: a short run leaves no lease behind.
+      await store.append("s", [event("s", 1, "run.started"), event("s", 2, "run.completed")], {
+        owner: "a",
+        claim: { until: 1_000, now: 0 },
+        release: true,
+      });
+      assert.equal((await store.claim!("s", { owner: "d", until: 1_000 }, 0)).owner, "d");
+      assert.deepEqual((await store.read("s")).map((e) => e.seq), [1, 2]);
+    } finally {
+      await done();
+    }
+  });
+
   Deno.test(`${name}: refuses writes from an owner that does not hold the lease`, async () => {
     const { store, done } = await open();
     try {
