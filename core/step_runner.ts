@@ -12,7 +12,8 @@ import type { LoopGuard, Trip } from "./loop_guard.ts";
 import type { Step } from "./plan.ts";
 import type { ReplanTrigger } from "./planner.ts";
 import { resolveReferences } from "./references.ts";
-import type { StepBoard, StepRecord } from "./step_board.ts";
+import type { StepBoard } from "./step_board.ts";
+import type { StepRecord } from "./_step_records.ts";
 import type { Tool, ToolContext, Usage } from "./tool.ts";
 
 /** One attempt of a step, from its start to its end. */
