@@ -55,7 +55,25 @@ export interface RunLease {
   readonly until: number;
 }
 
-/** Options of {@linkcode HistoryStore.append}. */
+/**
+ * Options of {@linkcode HistoryStore.append}.
+ *
+ * @example A run's first batch takes its lease, its last gives it up
+ * ```ts
+ * import { memoryStore, type RunEvent } from "@baton/baton";
+ * import assert from "node:assert/strict";
+ *
+ * const store = memoryStore();
+ * const event = (seq: number, type: RunEvent["type"]): RunEvent => ({
+ *   seq, runId: "r1", type, ts: seq, planVersion: 1, data: {}, impact: "info",
+ * });
+ * await store.append("r1", [event(1, "run.started")], { owner: "me", claim: { until: 30_000, now: 0 } });
+ * // Held: another orchestrator gets the holder's lease back.
+ * assert.equal((await store.claim!("r1", { owner: "other", until: 60_000 }, 10)).owner, "me");
+ * await store.append("r1", [event(2, "run.completed")], { owner: "me", release: true });
+ * assert.equal((await store.claim!("r1", { owner: "other", until: 60_000 }, 20)).owner, "other");
+ * ```
+ */
 export interface AppendOptions {
   /**
    * The writer's owner id. A store that keeps leases refuses the batch when another owner holds
