@@ -39,7 +39,7 @@ impl ReadySet {
 
     /// The smallest key, left in the set.
     #[inline]
-    pub fn peek_min(&self) -> Option<u32> {
+    fn min(&self) -> Option<u32> {
         let top = self.levels.len() - 1;
         if self.levels[top][0] == 0 {
             return None;
@@ -54,14 +54,7 @@ impl ReadySet {
     /// Removes and returns the smallest key.
     #[inline]
     pub fn pop_min(&mut self) -> Option<u32> {
-        let top = self.levels.len() - 1;
-        if self.levels[top][0] == 0 {
-            return None;
-        }
-        let mut k = 0usize;
-        for level in self.levels.iter().rev() {
-            k = k * 64 + level[k].trailing_zeros() as usize;
-        }
+        let k = self.min()? as usize;
         let mut j = k;
         for level in self.levels.iter_mut() {
             let word = &mut level[j / 64];
@@ -104,12 +97,6 @@ impl RankedReady {
             self.rank[v as usize]
         };
         self.set.insert(key);
-    }
-
-    /// The node that leaves next unless another becomes ready first.
-    #[inline]
-    pub fn peek(&self) -> Option<u32> {
-        self.set.peek_min().map(|key| self.node_at(key))
     }
 
     #[inline]

@@ -247,3 +247,33 @@ fn analyze_equals_the_separate_jobs() {
         Some(GraphErr::DuplicateEdge { edge: 1, first: 0 })
     );
 }
+
+#[test]
+fn analyze_handles_a_node_that_frees_more_than_a_row_buffer() {
+    // Node 0 precedes 1..=200, and each of those precedes 201: one row frees 200 nodes.
+    let mut edges: Vec<u32> = (1..=200).flat_map(|v| [0, v]).collect();
+    edges.extend((1..=200).flat_map(|v| [v, 201]));
+    let durations: Vec<f64> = (0..202).map(|v| f64::from(v % 7)).collect();
+    let priority: Vec<f64> = (0..202).map(|v| f64::from((v * 37) % 11)).collect();
+    let a = analyze(202, &edges, Some(&durations), Some(&priority)).unwrap();
+    assert_eq!(a.order, topo_sort(202, &edges, Some(&priority)).unwrap());
+    assert_eq!(a.levels.level, parallel_levels(202, &edges).unwrap().level);
+    let (s, t) = (
+        a.schedule.unwrap(),
+        critical_path(202, &edges, &durations).unwrap(),
+    );
+    assert_eq!(
+        (s.earliest, s.latest, s.path),
+        (t.earliest, t.latest, t.path)
+    );
+    // A repeated edge among them is still found, and named by its first and second place.
+    let mut repeated = edges.clone();
+    repeated.extend_from_slice(&[0, 150]);
+    assert_eq!(
+        analyze(202, &repeated, None, None).err(),
+        Some(GraphErr::DuplicateEdge {
+            edge: 400,
+            first: 149
+        })
+    );
+}

@@ -15,7 +15,7 @@ import {
 } from "../../graph-wasm/mod.ts";
 import * as ref from "./_reference.ts";
 import { toGraphology } from "./_graphology.ts";
-import { randomDag, randomGraph } from "../_random_graph.ts";
+import { permutation, prng, randomDag, randomGraph } from "../_random_graph.ts";
 
 /** Small DAGs with good shrinking: edges go from the lower to the higher rank. */
 const smallDag = fc.integer({ min: 0, max: 40 }).chain((n) =>
@@ -193,8 +193,36 @@ Deno.test("analyzeDag() equals the separate calls", () => {
       assert.deepEqual(all.order, topoSort(n, edges));
       assert.deepEqual(all.levels, parallelLevels(n, edges));
       assert.deepEqual(all.schedule, criticalPath(n, edges, durations));
+      const priority = durationsFor(n, 5);
+      assert.deepEqual(analyzeDag(n, edges, { priority }).order, topoSort(n, edges, { priority }));
     }),
     { numRuns: 40 },
+  );
+});
+
+Deno.test("analyzeDag() equals the separate calls when one node frees many at once", () => {
+  // Hubs with up to 300 successors each: a row frees more nodes than the traversal buffers.
+  const hubs = fc.record({
+    n: fc.integer({ min: 2, max: 1200 }),
+    hubs: fc.integer({ min: 1, max: 4 }),
+    seed: fc.integer(),
+  }).map(({ n, hubs, seed }) => {
+    const rank = permutation(n, prng(seed));
+    const edges: number[] = [];
+    for (let h = 0; h < Math.min(hubs, n - 1); h++) {
+      for (let r = h + 1; r < Math.min(n, h + 300); r++) edges.push(rank[h]!, rank[r]!);
+    }
+    return { n, edges: Uint32Array.from(edges) };
+  });
+  fc.assert(
+    fc.property(hubs, ({ n, edges }) => {
+      const durations = durationsFor(n, 3);
+      const all = analyzeDag(n, edges, { durations });
+      assert.deepEqual(all.order, topoSort(n, edges));
+      assert.deepEqual(all.levels, parallelLevels(n, edges));
+      assert.deepEqual(all.schedule, criticalPath(n, edges, durations));
+    }),
+    { numRuns: 30 },
   );
 });
 
