@@ -188,16 +188,12 @@ impl Walk {
         let mut stop = self.rows.len();
         for i in (0..self.order.len()).rev() {
             let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-            let mut bound = makespan;
-            let mut key = order_key(bound);
+            let mut key = order_key(makespan);
             for &w in &self.rows[start..stop] {
-                let l = latest[w as usize];
-                let k = order_key(l);
-                bound = if k < key { l } else { bound };
-                key = key.min(k);
+                key = key.min(order_key(latest[w as usize]));
             }
             let u = self.order[i] as usize;
-            latest[u] = bound - durations[u];
+            latest[u] = from_order_key(key) - durations[u];
             stop = start;
         }
     }
@@ -224,7 +220,14 @@ fn release(ready: &mut RankedReady, csr: &Csr, freed: &[u32]) {
 #[inline]
 fn order_key(x: f64) -> i64 {
     let bits = x.to_bits() as i64;
+    // Negative floats order backwards as integers: flip all but their sign bit.
     bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// The float of an `order_key` (the mapping is its own inverse).
+#[inline]
+fn from_order_key(key: i64) -> f64 {
+    f64::from_bits(order_key(f64::from_bits(key as u64)) as u64)
 }
 
 /// What the forward pass keeps per node, in one 16-byte slot.
