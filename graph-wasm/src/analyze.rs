@@ -1,20 +1,11 @@
 //! The planner's one-call job: validate, order, level and schedule a DAG together.
-//!
-//! The traversal is bound by memory latency, so the work is split into passes that each touch
-//! as little per node as they can:
-//! 1. The deterministic Kahn traversal makes the order. Per node it keeps 8 bytes, the unmet
-//!    in-degree and the last source seen (for the duplicate check), and it copies each row in
-//!    the order nodes leave, so that the later passes read the rows sequentially.
-//! 2. A forward pass over the copied rows makes the levels and, given durations, the earliest
-//!    starts and the predecessor each start comes from, without branching on the data.
-//! 3. A backward pass over the copied rows makes the latest starts.
 
-use crate::critical::{check_durations, Forward, Schedule};
-use crate::csr::{build, Csr};
-use crate::error::{filled, with_capacity, GraphErr};
-use crate::heap::RankedReady;
-use crate::topo::{find_cycle, group_levels, Levels};
+use crate::critical::{check_durations, Schedule};
+use crate::csr::build;
+use crate::error::GraphErr;
+use crate::topo::{group_levels, Levels};
 use crate::validate::{earliest_duplicate, reject_self_loop};
+use crate::walk::Walk;
 
 /// Everything a planner needs about a DAG.
 pub struct Analysis {
@@ -24,7 +15,7 @@ pub struct Analysis {
 }
 
 /// Validates (as `validate`), then orders (as `topo_sort`), levels and, given durations,
-/// schedules the graph. The adjacency is built once.
+/// schedules the graph. The adjacency is built once and read in one traversal (see `walk`).
 pub fn analyze(
     n: u32,
     edges: &[u32],
@@ -36,215 +27,22 @@ pub fn analyze(
     }
     let csr = build(n, edges, false, false)?;
     reject_self_loop(&csr, edges)?;
-    let walk = Walk::run(&csr, priority)?;
+    let walk = Walk::ranked(&csr, priority)?;
     drop(csr);
-    let complete = walk.order.len() == n as usize;
-    if walk.repeated || !complete {
+    if walk.repeated || walk.order.len() < n as usize {
         earliest_duplicate(n, edges)?;
     }
-    if !complete {
-        // The low half of each entry is the in-degree left unmet.
-        let left: Vec<u32> = walk.unmet.iter().map(|&s| s as u32).collect();
-        return Err(GraphErr::Cycle(find_cycle(n, edges, &left)?));
-    }
+    walk.check_complete(edges)?;
     let (level, schedule) = match durations {
         Some(d) => {
-            let (level, forward) = walk.forward(d)?;
-            let schedule =
-                forward.finish_with(|makespan, latest| walk.backward(d, makespan, latest))?;
+            let (level, schedule) = walk.schedule(d)?;
             (level, Some(schedule))
         }
         None => (walk.levels()?, None),
     };
-    let levels = group_levels(level)?;
     Ok(Analysis {
         order: walk.order,
-        levels,
+        levels: group_levels(level)?,
         schedule,
     })
-}
-
-/// The deterministic Kahn traversal and the rows it read, in the order it read them.
-struct Walk {
-    order: Vec<u32>,
-    /// The out-rows of `order[0]`, `order[1]`, ...: the row of `order[i]` ends at `ends[i]`.
-    rows: Vec<u32>,
-    ends: Vec<u32>,
-    /// Per node, the in-degree not yet met (low half) and the last source seen (high half).
-    unmet: Vec<u64>,
-    /// Whether some row holds a node twice (an edge is repeated).
-    repeated: bool,
-}
-
-/// The low half of a `Walk::unmet` entry.
-const DEGREE: u64 = u32::MAX as u64;
-
-impl Walk {
-    fn run(csr: &Csr, priority: Option<&[f64]>) -> Result<Walk, GraphErr> {
-        let n = csr.in_degree.len();
-        let mut ready = RankedReady::new(n as u32, priority)?;
-        let mut unmet: Vec<u64> = with_capacity(n)?;
-        for (v, &deg) in csr.in_degree.iter().enumerate() {
-            if deg == 0 {
-                ready.push(v as u32);
-            }
-            unmet.push(DEGREE << 32 | u64::from(deg));
-        }
-        let mut order: Vec<u32> = filled(n, 0)?;
-        let mut rows: Vec<u32> = filled(csr.targets.len(), 0)?;
-        let mut ends: Vec<u32> = filled(n, 0)?;
-        let (mut popped, mut copied) = (0usize, 0usize);
-        let mut repeated = false;
-        // Nodes whose last edge this row met; they join the ready set after the row.
-        let mut freed = [0u32; 64];
-        while let Some(u) = ready.pop() {
-            order[popped] = u;
-            let row = csr.row(u);
-            let source = u64::from(u) << 32;
-            let mut count = 0;
-            for &w in row {
-                let s = &mut unmet[w as usize];
-                repeated |= *s >> 32 == u64::from(u);
-                let left = (*s & DEGREE).wrapping_sub(1);
-                *s = source | left;
-                rows[copied] = w;
-                copied += 1;
-                freed[count] = w;
-                count += usize::from(left == 0);
-                if count == freed.len() {
-                    release(&mut ready, csr, &freed);
-                    count = 0;
-                }
-            }
-            release(&mut ready, csr, &freed[..count]);
-            ends[popped] = copied as u32;
-            popped += 1;
-        }
-        order.truncate(popped);
-        ends.truncate(popped);
-        Ok(Walk {
-            order,
-            rows,
-            ends,
-            unmet,
-            repeated,
-        })
-    }
-
-    /// Visits `(u, row of u)` for every node in traversal order.
-    #[inline]
-    fn each_row(&self, mut visit: impl FnMut(u32, &[u32])) {
-        let mut start = 0;
-        for (&u, &end) in self.order.iter().zip(&self.ends) {
-            let end = end as usize;
-            visit(u, &self.rows[start..end]);
-            start = end;
-        }
-    }
-
-    /// The level of every node: one more than its highest predecessor's.
-    fn levels(&self) -> Result<Vec<u32>, GraphErr> {
-        let mut level: Vec<u32> = filled(self.order.len(), 0)?;
-        self.each_row(|u, row| {
-            let next = level[u as usize] + 1;
-            for &w in row {
-                let l = &mut level[w as usize];
-                *l = (*l).max(next);
-            }
-        });
-        Ok(level)
-    }
-
-    /// The levels and the forward pass of the critical path method.
-    fn forward<'a>(&self, durations: &'a [f64]) -> Result<(Vec<u32>, Forward<'a>), GraphErr> {
-        let mut state: Vec<Start> = filled(self.order.len(), Start::NONE)?;
-        self.each_row(|u, row| {
-            let from = state[u as usize];
-            let finish = (f64::from_bits(from.earliest) + durations[u as usize]).to_bits();
-            let next = from.level + 1;
-            for &w in row {
-                let s = &mut state[w as usize];
-                // Later finish wins, then the lower index. Finishes are never negative (nor -0),
-                // so their bits order as they do; integer selects keep this pass branch-free.
-                let later = (finish > s.earliest) | ((finish == s.earliest) & (u < s.via));
-                s.earliest = if later { finish } else { s.earliest };
-                s.via = if later { u } else { s.via };
-                s.level = s.level.max(next);
-            }
-        });
-        let mut level: Vec<u32> = with_capacity(state.len())?;
-        let mut forward = Forward::new(durations)?;
-        for (v, s) in state.iter().enumerate() {
-            level.push(s.level);
-            forward.earliest[v] = f64::from_bits(s.earliest);
-            forward.via[v] = s.via;
-        }
-        Ok((level, forward))
-    }
-
-    /// Latest starts, last node of the order first: the earliest latest start among a node's
-    /// successors (the makespan for a sink), less its duration.
-    fn backward(&self, durations: &[f64], makespan: f64, latest: &mut [f64]) {
-        let mut stop = self.rows.len();
-        for i in (0..self.order.len()).rev() {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-            let mut key = order_key(makespan);
-            for &w in &self.rows[start..stop] {
-                key = key.min(order_key(latest[w as usize]));
-            }
-            let u = self.order[i] as usize;
-            latest[u] = from_order_key(key) - durations[u];
-            stop = start;
-        }
-    }
-}
-
-/// Adds the freed nodes to the ready set and starts loading the first entry of each one's row,
-/// which is needed when the node leaves. WebAssembly has no prefetch instruction; an unused
-/// load lets the cache miss overlap the traversal's other work.
-#[inline]
-fn release(ready: &mut RankedReady, csr: &Csr, freed: &[u32]) {
-    for &w in freed {
-        ready.push(w);
-        if let Some(first) = csr.row(w).first() {
-            // SAFETY: a valid, aligned reference; volatile keeps the unused load.
-            unsafe {
-                core::ptr::read_volatile(first);
-            }
-        }
-    }
-}
-
-/// An integer that orders as the float does, for every float but NaN: integer comparisons
-/// compile to selects in WebAssembly where float ones may branch.
-#[inline]
-fn order_key(x: f64) -> i64 {
-    let bits = x.to_bits() as i64;
-    // Negative floats order backwards as integers: flip all but their sign bit.
-    bits ^ (((bits >> 63) as u64) >> 1) as i64
-}
-
-/// The float of an `order_key` (the mapping is its own inverse).
-#[inline]
-fn from_order_key(key: i64) -> f64 {
-    f64::from_bits(order_key(f64::from_bits(key as u64)) as u64)
-}
-
-/// What the forward pass keeps per node, in one 16-byte slot.
-#[derive(Clone, Copy)]
-#[repr(C, align(16))]
-struct Start {
-    /// The earliest start's bits.
-    earliest: u64,
-    /// The predecessor the earliest start comes from (`u32::MAX` for none).
-    via: u32,
-    level: u32,
-}
-
-impl Start {
-    const NONE: Start = Start {
-        earliest: 0,
-        via: u32::MAX,
-        level: 0,
-    };
 }

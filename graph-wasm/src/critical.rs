@@ -2,7 +2,7 @@
 
 use crate::csr::build;
 use crate::error::{filled, with_capacity, GraphErr};
-use crate::topo::{complete, kahn_fifo};
+use crate::walk::Walk;
 
 /// The schedule of a DAG whose node `v` takes `durations[v]`.
 pub struct Schedule {
@@ -27,8 +27,8 @@ pub fn check_durations(durations: &[f64], argument: u32) -> Result<(), GraphErr>
     Ok(())
 }
 
-/// The forward pass, run edge by edge inside a topological traversal: when `u` leaves the
-/// ready set its earliest start is final, and it relaxes `w`. Ties go to the lower index.
+/// The forward pass's results: each node's earliest start and the predecessor it comes from
+/// (the one that finishes last, ties to the lower index).
 pub struct Forward<'a> {
     pub durations: &'a [f64],
     pub earliest: Vec<f64>,
@@ -41,36 +41,6 @@ impl<'a> Forward<'a> {
             durations,
             earliest: filled(durations.len(), 0.0)?,
             via: filled(durations.len(), u32::MAX)?,
-        })
-    }
-
-    #[inline]
-    pub fn relax(&mut self, u: u32, w: u32) {
-        let finish = self.earliest[u as usize] + self.durations[u as usize];
-        let w = w as usize;
-        let current = self.via[w];
-        if current == u32::MAX
-            || finish > self.earliest[w]
-            || (finish == self.earliest[w] && u < current)
-        {
-            self.earliest[w] = finish;
-            self.via[w] = u;
-        }
-    }
-
-    /// The backward pass over a complete topological `order` and the critical path.
-    pub fn finish(self, csr: &crate::csr::Csr, order: &[u32]) -> Result<Schedule, GraphErr> {
-        let durations = self.durations;
-        self.finish_with(|makespan, latest| {
-            for &u in order.iter().rev() {
-                let mut bound = makespan;
-                for &w in csr.row(u) {
-                    if latest[w as usize] < bound {
-                        bound = latest[w as usize];
-                    }
-                }
-                latest[u as usize] = bound - durations[u as usize];
-            }
         })
     }
 
@@ -113,10 +83,7 @@ impl<'a> Forward<'a> {
 /// The schedule of a DAG, or its cycle.
 pub fn critical_path(n: u32, edges: &[u32], durations: &[f64]) -> Result<Schedule, GraphErr> {
     check_durations(durations, 1)?;
-    let csr = build(n, edges, false, false)?;
-    let mut deg = csr.in_degree.clone();
-    let mut forward = Forward::new(durations)?;
-    let order = kahn_fifo(n, &csr, &mut deg, |u, w| forward.relax(u, w))?;
-    let order = complete(n, edges, order, &deg)?;
-    forward.finish(&csr, &order)
+    let walk = Walk::any(&build(n, edges, false, false)?)?;
+    walk.check_complete(edges)?;
+    Ok(walk.schedule(durations)?.1)
 }

@@ -76,6 +76,42 @@ pub struct RankedReady {
     by_rank: Vec<u32>,
 }
 
+/// The nodes a Kahn traversal may take next.
+pub trait Ready {
+    fn push(&mut self, v: u32);
+    fn pop(&mut self) -> Option<u32>;
+}
+
+/// Ready nodes taken first come, first served: the cheapest order, for jobs whose result does
+/// not depend on it.
+pub struct Fifo {
+    queue: Vec<u32>,
+    head: usize,
+}
+
+impl Fifo {
+    pub fn new(n: u32) -> Result<Self, GraphErr> {
+        Ok(Fifo {
+            queue: with_capacity(n as usize)?,
+            head: 0,
+        })
+    }
+}
+
+impl Ready for Fifo {
+    #[inline]
+    fn push(&mut self, v: u32) {
+        self.queue.push(v);
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<u32> {
+        let v = *self.queue.get(self.head)?;
+        self.head += 1;
+        Some(v)
+    }
+}
+
 impl RankedReady {
     pub fn new(n: u32, priority: Option<&[f64]>) -> Result<Self, GraphErr> {
         let (rank, by_rank) = match priority {
@@ -90,7 +126,18 @@ impl RankedReady {
     }
 
     #[inline]
-    pub fn push(&mut self, v: u32) {
+    fn node_at(&self, key: u32) -> u32 {
+        if self.by_rank.is_empty() {
+            key
+        } else {
+            self.by_rank[key as usize]
+        }
+    }
+}
+
+impl Ready for RankedReady {
+    #[inline]
+    fn push(&mut self, v: u32) {
         let key = if self.rank.is_empty() {
             v
         } else {
@@ -100,18 +147,9 @@ impl RankedReady {
     }
 
     #[inline]
-    pub fn pop(&mut self) -> Option<u32> {
+    fn pop(&mut self) -> Option<u32> {
         let key = self.set.pop_min()?;
         Some(self.node_at(key))
-    }
-
-    #[inline]
-    fn node_at(&self, key: u32) -> u32 {
-        if self.by_rank.is_empty() {
-            key
-        } else {
-            self.by_rank[key as usize]
-        }
     }
 }
 

@@ -21,6 +21,7 @@ pub mod reach;
 pub mod reduce;
 pub mod topo;
 pub mod validate;
+pub mod walk;
 
 use error::{GraphErr, OK, OUT_OF_MEMORY};
 

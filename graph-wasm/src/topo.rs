@@ -5,7 +5,7 @@
 
 use crate::csr::{build, Csr};
 use crate::error::{filled, with_capacity, GraphErr};
-use crate::heap::RankedReady;
+use crate::heap::{RankedReady, Ready};
 
 /// FIFO Kahn. Returns the order; shorter than `n` when there is a cycle (`deg` then holds
 /// the leftover in-degrees for `find_cycle`).
