@@ -186,7 +186,7 @@ impl Walk {
 /// Adds the freed nodes to the ready set and starts loading the first entry of each one's row,
 /// which is needed when the node leaves. WebAssembly has no prefetch instruction; an unused
 /// load lets the cache miss overlap the traversal's other work.
-#[inline]
+#[inline(always)]
 fn release<R: Ready>(ready: &mut R, csr: &Csr, freed: &[u32]) {
     for &w in freed {
         ready.push(w);
