@@ -7,7 +7,7 @@
  *
  * Build an orchestrator with {@linkcode createKernel} and the plugins you want.
  *
- * @example A kernel with SQLite history
+ * @example A kernel with the in-memory store
  * ```ts
  * import { createKernel, defineTool, memoryStore, parallelScheduler } from "@baton/baton/kernel";
  * import assert from "node:assert/strict";

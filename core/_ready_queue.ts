@@ -1,6 +1,7 @@
 // The ready steps of a run, kept in the order its scheduler takes them, so that a scheduling
 // round looks at the steps it may start instead of every step that is waiting.
 import type { Plan, Step } from "./plan.ts";
+import type { SchedulerQueue } from "./scheduler.ts";
 
 /** What the queue needs of a step's record. */
 export interface Queued {
@@ -239,10 +240,7 @@ export class LanedReadyQueue<R extends Queued> implements ReadyLine<R> {
 export function readyLine<R extends Queued>(
   plan: Plan,
   index: ReadonlyMap<string, number>,
-  queue: {
-    readonly rank?: (step: Step, plan: Plan) => number;
-    readonly lane?: (step: Step) => string;
-  } | undefined,
+  queue: Pick<SchedulerQueue, "rank" | "lane"> | undefined,
 ): ReadyLine<R> {
   return queue?.lane === undefined
     ? new ReadyQueue<R>(plan, index, queue?.rank)

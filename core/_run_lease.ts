@@ -73,21 +73,12 @@ export async function holdingLease<T>(o: LeaseHolding, work: () => Promise<T>): 
   }
 }
 
-/** How a run starts: what `startRun` needs. */
-export interface RunStart {
-  readonly runId: string;
-  readonly store: HistoryStore;
-  readonly clock: Clock;
+/** How a run starts: what `startRun` needs. Holding a lease is as in {@linkcode LeaseHolding}. */
+export interface RunStart extends Omit<LeaseHolding, "lease"> {
   /** The orchestrator's claim on its runs, when the store keeps leases. */
-  readonly lease?: { readonly owner: string; readonly ms: number };
-  /** Claimed already, or by the run's first batch (as in {@linkcode LeaseHolding}). */
-  readonly claimed: boolean;
-  /** Whether the run's last batch gave the lease up already. */
-  readonly released: () => boolean;
+  readonly lease?: LeaseHolding["lease"];
   /** The caller named a new run: it is refused when the history holds that id already. */
   readonly named: boolean;
-  /** Stops the run: its lease was lost, or could not be renewed. */
-  lost(reason: string): void;
 }
 
 /**

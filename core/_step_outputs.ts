@@ -54,14 +54,18 @@ export class StepOutputs extends Map<string, { readonly output: unknown }> {
   }
 
   override set(): this {
-    throw new TypeError("The steps conditions see cannot be changed");
+    throw readOnly();
   }
 
   override delete(): boolean {
-    throw new TypeError("The steps conditions see cannot be changed");
+    throw readOnly();
   }
 
   override clear(): void {
-    throw new TypeError("The steps conditions see cannot be changed");
+    throw readOnly();
   }
+}
+
+function readOnly(): TypeError {
+  return new TypeError("The steps conditions see cannot be changed");
 }

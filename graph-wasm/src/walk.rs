@@ -1,8 +1,9 @@
-//! The deterministic Kahn traversal, and the passes over the rows it read.
+//! A Kahn traversal, and the passes over the rows it read.
 //!
 //! The traversal is bound by memory latency, so the work is split into passes that each touch
 //! as little per node as they can:
-//! 1. The traversal makes the order. Per node it keeps 8 bytes, the unmet in-degree and the
+//! 1. The traversal makes the order (deterministic, or first-come where the order does not
+//!    matter). Per node it keeps 8 bytes, the unmet in-degree and the
 //!    last source seen (for the duplicate check), and it copies each row in the order nodes
 //!    leave, so that the later passes read the rows sequentially.
 //! 2. A forward pass over the copied rows makes the levels and, given durations, the earliest
@@ -15,7 +16,7 @@ use crate::error::{filled, with_capacity, GraphErr};
 use crate::heap::{Fifo, RankedReady, Ready};
 use crate::topo::find_cycle;
 
-/// The deterministic Kahn traversal and the rows it read, in the order it read them.
+/// A Kahn traversal and the rows it read, in the order it read them.
 pub struct Walk {
     pub order: Vec<u32>,
     /// The out-rows of `order[0]`, `order[1]`, ...: the row of `order[i]` ends at `ends[i]`.
@@ -140,7 +141,7 @@ impl Walk {
     }
 
     /// The levels and the forward pass of the critical path method.
-    pub fn forward<'a>(&self, durations: &'a [f64]) -> Result<(Vec<u32>, Forward<'a>), GraphErr> {
+    fn forward<'a>(&self, durations: &'a [f64]) -> Result<(Vec<u32>, Forward<'a>), GraphErr> {
         let mut state: Vec<Start> = filled(self.order.len(), Start::NONE)?;
         self.each_row(|u, row| {
             let from = state[u as usize];
@@ -168,7 +169,7 @@ impl Walk {
 
     /// Latest starts, last node of the order first: the earliest latest start among a node's
     /// successors (the makespan for a sink), less its duration.
-    pub fn backward(&self, durations: &[f64], makespan: f64, latest: &mut [f64]) {
+    fn backward(&self, durations: &[f64], makespan: f64, latest: &mut [f64]) {
         let mut stop = self.rows.len();
         for i in (0..self.order.len()).rev() {
             let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };

@@ -35,6 +35,10 @@ export function memoryStore(): HistoryStore {
   // Checkpoints are kept as JSON text: a copy nothing outside can change.
   const checkpoints = new Map<string, string>();
   const leases = new Map<string, RunLease>();
+  /** Gives up `owner`'s lease on the run; another owner's stays. */
+  const release = (runId: string, owner: string) => {
+    if (leases.get(runId)?.owner === owner) leases.delete(runId);
+  };
   return {
     name: "memory",
     kind: "store",
@@ -60,7 +64,7 @@ export function memoryStore(): HistoryStore {
       for (const event of events) log.push(deepFreeze(event));
       logs.set(runId, log);
       if (lease !== undefined) leases.set(runId, Object.freeze(lease));
-      if (options.release && leases.get(runId)?.owner === options.owner) leases.delete(runId);
+      if (options.release && options.owner !== undefined) release(runId, options.owner);
       return Promise.resolve();
     },
     read(runId, query: EventQuery = {}) {
@@ -88,7 +92,7 @@ export function memoryStore(): HistoryStore {
       return Promise.resolve(given);
     },
     release(runId, owner) {
-      if (leases.get(runId)?.owner === owner) leases.delete(runId);
+      release(runId, owner);
       return Promise.resolve();
     },
   };

@@ -232,11 +232,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       try {
         transaction(() => {
           const holder = leaseRow.get(runId) as RunLease | undefined;
-          const claimed = batchLease(
-            runId,
-            holder && { owner: holder.owner, until: holder.until },
-            options,
-          );
+          const claimed = batchLease(runId, holder, options);
           if (claimed !== undefined) setLease.run(runId, claimed.owner, claimed.until);
           const row = runRow.get(runId) as
             | { run_no: number; last_seq: number; status: string }
