@@ -23,6 +23,18 @@ impl Csr {
         &self.targets[start..end]
     }
 
+    /// The out-neighbours of `v`, without range checks, for traversal loops.
+    ///
+    /// # Safety
+    /// `v` must be a node of the graph (below `in_degree.len()`).
+    #[inline(always)]
+    pub unsafe fn row_unchecked(&self, v: u32) -> &[u32] {
+        // `build` makes `n + 1` non-decreasing offsets, the last one `targets.len()`.
+        let start = *self.offsets.get_unchecked(v as usize) as usize;
+        let end = *self.offsets.get_unchecked(v as usize + 1) as usize;
+        self.targets.get_unchecked(start..end)
+    }
+
     /// The edge indices of the out-edges of `v`, parallel to `row(v)` (needs `with_ids`).
     #[inline]
     pub fn row_edges(&self, v: u32) -> &[u32] {
@@ -72,22 +84,29 @@ fn build_as<const REVERSE: bool, const WITH_IDS: bool>(
             first_self_loop = Some(e as u32);
         }
         let (u, v) = if REVERSE { (b, a) } else { (a, b) };
-        offsets[u as usize + 2] += 1;
-        in_degree[v as usize] += 1;
+        // SAFETY: both ends were checked to be below `n`; the arrays hold `n + 2` and `n`.
+        unsafe {
+            *offsets.get_unchecked_mut(u as usize + 2) += 1;
+            *in_degree.get_unchecked_mut(v as usize) += 1;
+        }
     }
     for k in 2..len + 2 {
         offsets[k] += offsets[k - 1];
     }
     let mut targets: Vec<u32> = filled(m, 0)?;
     let mut edge_ids: Vec<u32> = filled(if WITH_IDS { m } else { 0 }, 0)?;
-    for e in 0..m {
-        let s = edges[2 * e + from] as usize + 1;
-        let slot = offsets[s] as usize;
-        targets[slot] = edges[2 * e + to];
-        if WITH_IDS {
-            edge_ids[slot] = e as u32;
+    for (e, pair) in edges.chunks_exact(2).enumerate() {
+        let s = pair[from] as usize + 1;
+        // SAFETY: the first pass checked every end to be below `n` (so `s <= n` indexes the
+        // `n + 2` offsets), and the slots of a row lie inside the `m` targets it counted.
+        unsafe {
+            let slot = *offsets.get_unchecked(s) as usize;
+            *targets.get_unchecked_mut(slot) = pair[to];
+            if WITH_IDS {
+                *edge_ids.get_unchecked_mut(slot) = e as u32;
+            }
+            *offsets.get_unchecked_mut(s) += 1;
         }
-        offsets[s] += 1;
     }
     offsets.pop();
     Ok(Csr {

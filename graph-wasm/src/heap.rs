@@ -1,14 +1,21 @@
 //! The ready set of a deterministic topological sort: a 64-ary bitmap over node ranks, so
-//! insert and take-smallest cost one word per level (three levels for 200,000 nodes).
+//! insert costs one word per level (three levels for 200,000 nodes), and a cursor on the lowest
+//! non-empty bottom word, so take-smallest usually reads one word.
 
 use crate::error::{filled, with_capacity, GraphErr};
 
 pub struct ReadySet {
     /// `levels[0]` has a bit per rank; each further level a bit per non-empty word below.
     levels: Vec<Vec<u64>>,
+    /// The lowest non-empty word of `levels[0]`, or `EMPTY`.
+    low: usize,
 }
 
+/// `ReadySet::low` of an empty set.
+const EMPTY: usize = usize::MAX;
+
 impl ReadySet {
+    /// A set for the keys `0..n`.
     pub fn new(n: usize) -> Result<Self, GraphErr> {
         let mut levels = with_capacity(8)?;
         let mut size = n.max(1);
@@ -20,14 +27,17 @@ impl ReadySet {
             }
             size = words;
         }
-        Ok(ReadySet { levels })
+        Ok(ReadySet { levels, low: EMPTY })
     }
 
+    /// Adds `key`, which must be below the `n` the set was made for.
     #[inline(always)]
     pub fn insert(&mut self, key: u32) {
         let mut k = key as usize;
+        self.low = self.low.min(k / 64);
         for level in self.levels.iter_mut() {
-            let word = &mut level[k / 64];
+            // SAFETY: `key < n`, and each level has a bit for every word of the level below.
+            let word = unsafe { level.get_unchecked_mut(k / 64) };
             let was_empty = *word == 0;
             *word |= 1 << (k % 64);
             if !was_empty {
@@ -37,34 +47,46 @@ impl ReadySet {
         }
     }
 
-    /// The smallest key, left in the set.
+    /// The lowest non-empty bottom word, found from the top level down (`EMPTY` if none).
     #[inline(always)]
-    fn min(&self) -> Option<u32> {
+    fn lowest_word(&self) -> usize {
         let top = self.levels.len() - 1;
         if self.levels[top][0] == 0 {
-            return None;
+            return EMPTY;
         }
         let mut k = 0usize;
-        for level in self.levels.iter().rev() {
-            k = k * 64 + level[k].trailing_zeros() as usize;
+        for level in self.levels[1..].iter().rev() {
+            // SAFETY: a set bit at `k` in the level above means word `k` exists and is non-empty.
+            k = k * 64 + unsafe { level.get_unchecked(k) }.trailing_zeros() as usize;
         }
-        Some(k as u32)
+        k
     }
 
     /// Removes and returns the smallest key.
     #[inline(always)]
     pub fn pop_min(&mut self) -> Option<u32> {
-        let k = self.min()? as usize;
-        let mut j = k;
-        for level in self.levels.iter_mut() {
-            let word = &mut level[j / 64];
-            *word &= !(1 << (j % 64));
-            if *word != 0 {
-                break;
-            }
-            j /= 64;
+        let low = self.low;
+        if low == EMPTY {
+            return None;
         }
-        Some(k as u32)
+        // SAFETY: `low` is the index of a non-empty bottom word.
+        let word = unsafe { self.levels.get_unchecked_mut(0).get_unchecked_mut(low) };
+        let key = low * 64 + word.trailing_zeros() as usize;
+        *word &= *word - 1;
+        if *word == 0 {
+            let mut j = low;
+            for level in self.levels[1..].iter_mut() {
+                // SAFETY: as in `insert`.
+                let word = unsafe { level.get_unchecked_mut(j / 64) };
+                *word &= !(1 << (j % 64));
+                if *word != 0 {
+                    break;
+                }
+                j /= 64;
+            }
+            self.low = self.lowest_word();
+        }
+        Some(key as u32)
     }
 }
 

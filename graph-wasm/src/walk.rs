@@ -60,19 +60,25 @@ impl Walk {
         let mut repeated = false;
         // Nodes whose last edge this row met; they join the ready set after the row.
         let mut freed = [0u32; 64];
+        // SAFETY, for the unchecked accesses below: the ready set holds nodes of the graph, and
+        // each node enters it once (when its unmet in-degree reaches zero, or at the start), so
+        // fewer than `n` nodes leave and their rows hold `m` entries in all; row entries are
+        // nodes; `count` is reset before it reaches the length of `freed`.
         while let Some(u) = ready.pop() {
-            order[popped] = u;
-            let row = csr.row(u);
+            unsafe { *order.get_unchecked_mut(popped) = u };
+            let row = unsafe { csr.row_unchecked(u) };
             let source = u64::from(u) << 32;
             let mut count = 0;
             for &w in row {
-                let s = &mut unmet[w as usize];
+                let s = unsafe { unmet.get_unchecked_mut(w as usize) };
                 repeated |= *s >> 32 == u64::from(u);
                 let left = (*s & DEGREE).wrapping_sub(1);
                 *s = source | left;
-                rows[copied] = w;
+                unsafe {
+                    *rows.get_unchecked_mut(copied) = w;
+                    *freed.get_unchecked_mut(count) = w;
+                }
                 copied += 1;
-                freed[count] = w;
                 count += usize::from(left == 0);
                 if count == freed.len() {
                     release(&mut ready, csr, &freed);
@@ -80,7 +86,7 @@ impl Walk {
                 }
             }
             release(&mut ready, csr, &freed[..count]);
-            ends[popped] = copied as u32;
+            unsafe { *ends.get_unchecked_mut(popped) = copied as u32 };
             popped += 1;
         }
         order.truncate(popped);
@@ -110,6 +116,14 @@ impl Walk {
 
     /// The schedule, given the durations the walk's graph was made with.
     pub fn schedule(&self, durations: &[f64]) -> Result<(Vec<u32>, Schedule), GraphErr> {
+        // The passes below index per-node arrays without checks: they need one duration per
+        // node and every node in the order.
+        if durations.len() != self.unmet.len() || self.order.len() != self.unmet.len() {
+            return Err(GraphErr::BadArgument {
+                argument: 1,
+                index: 0,
+            });
+        }
         let (level, forward) = self.forward(durations)?;
         let schedule =
             forward.finish_with(|makespan, latest| self.backward(durations, makespan, latest))?;
@@ -122,7 +136,8 @@ impl Walk {
         let mut start = 0;
         for (&u, &end) in self.order.iter().zip(&self.ends) {
             let end = end as usize;
-            visit(u, &self.rows[start..end]);
+            // SAFETY: `ends` grows from 0 to at most `rows.len()` (written by `run`).
+            visit(u, unsafe { self.rows.get_unchecked(start..end) });
             start = end;
         }
     }
@@ -143,12 +158,15 @@ impl Walk {
     /// The levels and the forward pass of the critical path method.
     fn forward<'a>(&self, durations: &'a [f64]) -> Result<(Vec<u32>, Forward<'a>), GraphErr> {
         let mut state: Vec<Start> = filled(self.order.len(), Start::NONE)?;
+        // SAFETY, for the unchecked accesses below: the order and the rows hold nodes, and
+        // `state` and `durations` (checked by `schedule`) have an entry per node.
         self.each_row(|u, row| {
-            let from = state[u as usize];
-            let finish = (f64::from_bits(from.earliest) + durations[u as usize]).to_bits();
+            let from = unsafe { *state.get_unchecked(u as usize) };
+            let duration = unsafe { *durations.get_unchecked(u as usize) };
+            let finish = (f64::from_bits(from.earliest) + duration).to_bits();
             let next = from.level + 1;
             for &w in row {
-                let s = &mut state[w as usize];
+                let s = unsafe { state.get_unchecked_mut(w as usize) };
                 // Later finish wins, then the lower index. Finishes are never negative (nor -0),
                 // so their bits order as they do; integer selects keep this pass branch-free.
                 let later = (finish > s.earliest) | ((finish == s.earliest) & (u < s.via));
@@ -174,8 +192,9 @@ impl Walk {
         for i in (0..self.order.len()).rev() {
             let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
             let mut key = order_key(makespan);
-            for &w in &self.rows[start..stop] {
-                key = key.min(order_key(latest[w as usize]));
+            // SAFETY: as in `forward`; the row bounds come from `ends`, as in `each_row`.
+            for &w in unsafe { self.rows.get_unchecked(start..stop) } {
+                key = key.min(order_key(unsafe { *latest.get_unchecked(w as usize) }));
             }
             let u = self.order[i] as usize;
             latest[u] = from_order_key(key) - durations[u];
@@ -191,7 +210,8 @@ impl Walk {
 fn release<R: Ready>(ready: &mut R, csr: &Csr, freed: &[u32]) {
     for &w in freed {
         ready.push(w);
-        if let Some(first) = csr.row(w).first() {
+        // SAFETY: freed nodes are row entries, so nodes of the graph.
+        if let Some(first) = unsafe { csr.row_unchecked(w) }.first() {
             // SAFETY: a valid, aligned reference; volatile keeps the unused load.
             unsafe {
                 core::ptr::read_volatile(first);
