@@ -1,6 +1,7 @@
 //! The ready set of a deterministic topological sort: a 64-ary bitmap over node ranks, so
 //! insert costs one word per level (three levels for 200,000 nodes), and a cursor on the lowest
-//! non-empty bottom word, so take-smallest usually reads one word.
+//! non-empty bottom word, so take-smallest reads one word, and one more to move the cursor when
+//! that word empties.
 
 use crate::error::{filled, with_capacity, GraphErr};
 
@@ -47,19 +48,25 @@ impl ReadySet {
         }
     }
 
-    /// The lowest non-empty bottom word, found from the top level down (`EMPTY` if none).
+    /// The lowest non-empty bottom word above `after`, when none lies at or below it (`EMPTY`
+    /// if none is left): up the levels to the first word with a bit above the path, then down.
     #[inline(always)]
-    fn lowest_word(&self) -> usize {
-        let top = self.levels.len() - 1;
-        if self.levels[top][0] == 0 {
-            return EMPTY;
+    fn next_word(&self, after: usize) -> usize {
+        let mut j = after;
+        for (depth, level) in self.levels.iter().enumerate().skip(1) {
+            // SAFETY: `j` indexes the level below, so `j / 64` indexes this one.
+            let word = unsafe { *level.get_unchecked(j / 64) } & (!1u64 << (j % 64));
+            if word != 0 {
+                let mut k = j / 64 * 64 + word.trailing_zeros() as usize;
+                for lower in self.levels[1..depth].iter().rev() {
+                    // SAFETY: a set bit at `k` means word `k` of the level below is non-empty.
+                    k = k * 64 + unsafe { lower.get_unchecked(k) }.trailing_zeros() as usize;
+                }
+                return k;
+            }
+            j /= 64;
         }
-        let mut k = 0usize;
-        for level in self.levels[1..].iter().rev() {
-            // SAFETY: a set bit at `k` in the level above means word `k` exists and is non-empty.
-            k = k * 64 + unsafe { level.get_unchecked(k) }.trailing_zeros() as usize;
-        }
-        k
+        EMPTY
     }
 
     /// Removes and returns the smallest key.
@@ -84,7 +91,7 @@ impl ReadySet {
                 }
                 j /= 64;
             }
-            self.low = self.lowest_word();
+            self.low = self.next_word(low);
         }
         Some(key as u32)
     }

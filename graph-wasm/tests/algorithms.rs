@@ -277,3 +277,67 @@ fn analyze_handles_a_node_that_frees_more_than_a_row_buffer() {
         })
     );
 }
+
+/// The order of a Kahn traversal that takes the smallest ready index, kept in a binary heap.
+fn smallest_first(n: u32, edges: &[u32]) -> Vec<u32> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); n as usize];
+    let mut deg = vec![0u32; n as usize];
+    for pair in edges.chunks(2) {
+        out[pair[0] as usize].push(pair[1]);
+        deg[pair[1] as usize] += 1;
+    }
+    let mut ready: BinaryHeap<Reverse<u32>> = (0..n)
+        .filter(|&v| deg[v as usize] == 0)
+        .map(Reverse)
+        .collect();
+    let mut order = Vec::with_capacity(n as usize);
+    while let Some(Reverse(u)) = ready.pop() {
+        order.push(u);
+        for &w in &out[u as usize] {
+            deg[w as usize] -= 1;
+            if deg[w as usize] == 0 {
+                ready.push(Reverse(w));
+            }
+        }
+    }
+    order
+}
+
+#[test]
+fn the_ready_set_orders_graphs_of_one_to_four_bitmap_levels() {
+    // 64 keys fit one word; 4,096 two levels; 262,144 three; above that, four.
+    for &n in &[1u32, 63, 64, 65, 4_095, 4_097, 300_000] {
+        // Edges from a lower to a higher place of a scrambled order, so that freed nodes land
+        // both below and above the smallest ready one.
+        let place = |v: u32| (u64::from(v) * 7_919 % u64::from(n)) as u32;
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut edges = Vec::new();
+        for _ in 0..2 * n {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let (a, b) = ((state % u64::from(n)) as u32, (state >> 32) as u32 % n);
+            if a != b {
+                let (a, b) = (a.min(b), a.max(b));
+                edges.extend_from_slice(&[place(a), place(b)]);
+            }
+        }
+        edges = dedup_edges(&edges);
+        let order = topo_sort(n, &edges, None).unwrap();
+        assert_eq!(order, smallest_first(n, &edges), "n = {n}");
+        let a = analyze(n, &edges, None, None).unwrap();
+        assert_eq!(a.order, order, "n = {n}");
+    }
+}
+
+fn dedup_edges(edges: &[u32]) -> Vec<u32> {
+    let mut seen = std::collections::HashSet::new();
+    edges
+        .chunks(2)
+        .filter(|p| seen.insert((p[0], p[1])))
+        .flatten()
+        .copied()
+        .collect()
+}
