@@ -71,13 +71,13 @@ fn build_as<const REVERSE: bool, const WITH_IDS: bool>(
     let mut offsets: Vec<u32> = filled(len + 2, 0)?;
     let mut in_degree: Vec<u32> = filled(len, 0)?;
     let mut first_self_loop = None;
-    for e in 0..m {
-        let (a, b) = (edges[2 * e], edges[2 * e + 1]);
+    for (e, pair) in edges.chunks_exact(2).enumerate() {
+        let (a, b) = (pair[0], pair[1]);
         if a >= n || b >= n {
-            let index = if a >= n { 2 * e } else { 2 * e + 1 };
+            let (index, node) = if a >= n { (2 * e, a) } else { (2 * e + 1, b) };
             return Err(GraphErr::UnknownNode {
                 index: index as u32,
-                node: edges[index],
+                node,
             });
         }
         if a == b && first_self_loop.is_none() {

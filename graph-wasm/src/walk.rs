@@ -62,7 +62,7 @@ impl Walk {
         let mut freed = [0u32; 64];
         // SAFETY, for the unchecked accesses below: the ready set holds nodes of the graph, and
         // each node enters it once (when its unmet in-degree reaches zero, or at the start), so
-        // fewer than `n` nodes leave and their rows hold `m` entries in all; row entries are
+        // at most `n` nodes leave and their rows hold `m` entries in all; row entries are
         // nodes; `count` is reset before it reaches the length of `freed`.
         while let Some(u) = ready.pop() {
             unsafe { *order.get_unchecked_mut(popped) = u };
