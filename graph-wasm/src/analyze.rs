@@ -29,7 +29,7 @@ pub fn analyze(
     reject_self_loop(&csr, edges)?;
     let walk = Walk::ranked(&csr, priority)?;
     drop(csr);
-    if walk.repeated || walk.order.len() < n as usize {
+    if walk.order.len() < n as usize || walk.repeats_an_edge()? {
         earliest_duplicate(n, edges)?;
     }
     walk.check_complete(edges)?;

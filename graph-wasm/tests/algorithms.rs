@@ -331,3 +331,52 @@ fn the_ready_set_orders_graphs_of_one_to_four_bitmap_levels() {
         assert_eq!(a.order, order, "n = {n}");
     }
 }
+
+#[test]
+fn analyze_finds_a_repeated_edge_only_where_there_is_one() {
+    // The traversal filters rows by the top bits of `w * 0x9E37_79B9`, first 6, then 10. Nodes
+    // that agree with node 1 on all 10 pass both filters without being repeats.
+    let hash = |w: u32| w.wrapping_mul(0x9E37_79B9) >> 22;
+    let alike: Vec<u32> = (2..100_000)
+        .filter(|&w| hash(w) == hash(1))
+        .take(40)
+        .collect();
+    assert_eq!(alike.len(), 40);
+    let n = 100_600;
+    // A short row (compared with itself) and a long one (over 32 nodes, marked in a table).
+    for len in [4, 41] {
+        let targets: Vec<u32> = std::iter::once(1)
+            .chain(alike.iter().copied())
+            .take(len)
+            .collect();
+        let edges: Vec<u32> = targets.iter().flat_map(|&t| [0, t]).collect();
+        assert!(analyze(n, &edges, None, None).is_ok(), "row of {len}");
+        for (k, &t) in targets.iter().enumerate() {
+            let mut repeated = edges.clone();
+            repeated.extend_from_slice(&[0, t]);
+            let expected = GraphErr::DuplicateEdge {
+                edge: len as u32,
+                first: k as u32,
+            };
+            assert_eq!(
+                analyze(n, &repeated, None, None).err(),
+                Some(expected.clone())
+            );
+            assert_eq!(validate(n, &repeated).err(), Some(expected));
+        }
+    }
+    // 500 rows that all clash, and one repeat far into the order.
+    let edges: Vec<u32> = (100_000..100_500)
+        .flat_map(|u| alike[..4].iter().flat_map(move |&t| [u, t]))
+        .collect();
+    assert!(analyze(n, &edges, None, None).is_ok());
+    let mut repeated = edges.clone();
+    repeated.extend_from_slice(&edges[2 * 1_234..2 * 1_234 + 2]);
+    assert_eq!(
+        analyze(n, &repeated, None, None).err(),
+        Some(GraphErr::DuplicateEdge {
+            edge: 2_000,
+            first: 1_234
+        })
+    );
+}
