@@ -3,10 +3,11 @@
 //! The traversal is bound by memory latency, so the work is split into passes that each touch
 //! as little per node as they can:
 //! 1. The traversal makes the order (deterministic, or first-come where the order does not
-//!    matter). Per node it keeps only the unmet in-degree (4 bytes, so that for 200,000 nodes
-//!    the array it updates at random fits in a 1 MiB cache), and it copies each row in the
-//!    order nodes leave, so that the later passes read the rows sequentially. A repeated edge
-//!    shows as a node held twice in one row, which the traversal checks in the row itself.
+//!    matter). Per node it keeps 4 bytes (so that for 200,000 nodes the array it updates at
+//!    random fits in a 1 MiB cache): the unmet in-degree in the low bits, and in the bits the
+//!    largest in-degree leaves free, a mark of the last row that held the node. A repeated edge
+//!    is a node held twice in one row, so it meets its own row's mark. The traversal copies
+//!    each row in the order nodes leave, so that the later passes read the rows sequentially.
 //! 2. A forward pass over the copied rows makes the levels and, given durations, the earliest
 //!    starts and the predecessor each start comes from, without branching on the data.
 //! 3. A backward pass over the copied rows makes the latest starts.
@@ -23,9 +24,13 @@ pub struct Walk {
     /// The out-rows of `order[0]`, `order[1]`, ...: the row of `order[i]` ends at `ends[i]`.
     rows: Vec<u32>,
     ends: Vec<u32>,
-    /// Per node, the in-degree not yet met.
+    /// Per node, the in-degree not yet met (the bits of `degree`) and the mark of the last row
+    /// that held the node (the bits above).
     unmet: Vec<u32>,
-    /// The positions in `order` of the rows that may hold a node twice (see `repeats_an_edge`).
+    /// The low bits of an `unmet` entry that hold the in-degree.
+    degree: u32,
+    /// The positions in `order` of the rows that met their own mark, and so may hold a node
+    /// twice (see `repeats_an_edge`).
     clashed: Vec<u32>,
 }
 
@@ -45,12 +50,21 @@ impl Walk {
     fn run<R: Ready>(csr: &Csr, mut ready: R) -> Result<Walk, GraphErr> {
         let n = csr.in_degree.len();
         let mut unmet: Vec<u32> = with_capacity(n)?;
+        let mut largest = 0;
         for (v, &deg) in csr.in_degree.iter().enumerate() {
             if deg == 0 {
                 ready.push(v as u32);
             }
             unmet.push(deg);
+            largest = largest.max(deg);
         }
+        // The row at place `i` of the order marks its nodes with `i + 1` in the bits above the
+        // largest in-degree. Marks recur every 2^(32 - bits) rows (2^27 rows for in-degrees
+        // below 32): a row that meets a mark an earlier row left is checked needlessly, as is
+        // the rare row whose mark wraps to 0, the mark entries start with. With no bits left,
+        // every mark is 0 and every row is checked.
+        let bits = 32 - largest.leading_zeros();
+        let degree = ((1u64 << bits) - 1) as u32;
         let mut order: Vec<u32> = filled(n, 0)?;
         let mut rows: Vec<u32> = filled(csr.targets.len(), 0)?;
         let mut ends: Vec<u32> = filled(n, 0)?;
@@ -68,15 +82,13 @@ impl Walk {
             unsafe { *order.get_unchecked_mut(popped) = u };
             let row = unsafe { csr.row_unchecked(u) };
             let mut count = 0;
-            // A bit per node, from a 6-bit hash: a node held twice sets a bit already set.
-            let (mut held, mut clash) = (0u64, 0u64);
+            let mark = ((popped as u64 + 1) << bits) as u32;
+            let mut clash = false;
             for &w in row {
-                let bit = 1u64 << (w.wrapping_mul(HASH) >> 26);
-                clash |= held & bit;
-                held |= bit;
                 let s = unsafe { unmet.get_unchecked_mut(w as usize) };
-                let left = s.wrapping_sub(1);
-                *s = left;
+                clash |= *s & !degree == mark;
+                let left = (*s & degree).wrapping_sub(1);
+                *s = mark | left;
                 unsafe {
                     *rows.get_unchecked_mut(copied) = w;
                     *freed.get_unchecked_mut(count) = w;
@@ -91,11 +103,10 @@ impl Walk {
             release(&mut ready, csr, &freed[..count]);
             unsafe {
                 *ends.get_unchecked_mut(popped) = copied as u32;
-                // Noted without a branch: in random graphs with five edges per node, about one
-                // row in five clashes, unpredictably.
+                // Noted without a branch.
                 *clashed.get_unchecked_mut(clashes) = popped as u32;
             }
-            clashes += usize::from(clash != 0);
+            clashes += usize::from(clash);
             popped += 1;
         }
         order.truncate(popped);
@@ -106,32 +117,21 @@ impl Walk {
             rows,
             ends,
             unmet,
+            degree,
             clashed,
         })
     }
 
     /// Whether a row the traversal read holds a node twice, that is, whether an edge is
-    /// repeated. Only the rows whose hashes clashed are looked at: a finer filter (a 10-bit
-    /// hash) clears most of them; a short row left is compared with itself, and a long one
-    /// marks its nodes in a table made on first use, each with its own node, so that marks left
-    /// by earlier rows never match.
+    /// repeated. Only the rows that met their own mark are looked at: a short one is compared
+    /// with itself, and a long one marks its nodes in a table made on first use, each with its
+    /// own node, so that marks left by earlier rows never match.
     pub fn repeats_an_edge(&self) -> Result<bool, GraphErr> {
         let mut seen: Vec<u32> = Vec::new();
         for &i in &self.clashed {
             let i = i as usize;
             let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
             let row = &self.rows[start..self.ends[i] as usize];
-            let mut held = [0u64; 16];
-            let mut clash = 0;
-            for &w in row {
-                let h = (w.wrapping_mul(HASH) >> 22) as usize;
-                let bit = 1u64 << (h % 64);
-                clash |= held[h / 64] & bit;
-                held[h / 64] |= bit;
-            }
-            if clash == 0 {
-                continue;
-            }
             if row.len() <= 32 {
                 if (1..row.len()).any(|k| row[..k].contains(&row[k])) {
                     return Ok(true);
@@ -156,10 +156,11 @@ impl Walk {
         if self.order.len() == self.unmet.len() {
             return Ok(());
         }
+        let left: Vec<u32> = self.unmet.iter().map(|&s| s & self.degree).collect();
         Err(GraphErr::Cycle(find_cycle(
             self.unmet.len() as u32,
             edges,
-            &self.unmet,
+            &left,
         )?))
     }
 
@@ -251,10 +252,6 @@ impl Walk {
         }
     }
 }
-
-/// Spreads node indices over the high bits of a product (Fibonacci hashing), so that nodes
-/// with a common stride do not share hash values.
-const HASH: u32 = 0x9E37_79B9;
 
 /// Adds the freed nodes to the ready set and starts loading the first entry of each one's row,
 /// which is needed when the node leaves. WebAssembly has no prefetch instruction; an unused

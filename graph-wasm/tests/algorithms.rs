@@ -334,29 +334,18 @@ fn the_ready_set_orders_graphs_of_one_to_four_bitmap_levels() {
 
 #[test]
 fn analyze_finds_a_repeated_edge_only_where_there_is_one() {
-    // The traversal filters rows by the top bits of `w * 0x9E37_79B9`, first 6, then 10. Nodes
-    // that agree with node 1 on all 10 pass both filters without being repeats.
-    let hash = |w: u32| w.wrapping_mul(0x9E37_79B9) >> 22;
-    let alike: Vec<u32> = (2..100_000)
-        .filter(|&w| hash(w) == hash(1))
-        .take(40)
-        .collect();
-    assert_eq!(alike.len(), 40);
-    let n = 100_600;
-    // A short row (compared with itself) and a long one (over 32 nodes, marked in a table).
-    for len in [4, 41] {
-        let targets: Vec<u32> = std::iter::once(1)
-            .chain(alike.iter().copied())
-            .take(len)
-            .collect();
-        let edges: Vec<u32> = targets.iter().flat_map(|&t| [0, t]).collect();
+    // A short row (compared with itself when its mark is met) and a long one (over 32 nodes,
+    // marked in a table), each with a repeat at every place.
+    let n = 100;
+    for len in [4u32, 41] {
+        let edges: Vec<u32> = (1..=len).flat_map(|t| [0, t]).collect();
         assert!(analyze(n, &edges, None, None).is_ok(), "row of {len}");
-        for (k, &t) in targets.iter().enumerate() {
+        for k in 0..len {
             let mut repeated = edges.clone();
-            repeated.extend_from_slice(&[0, t]);
+            repeated.extend_from_slice(&[0, k + 1]);
             let expected = GraphErr::DuplicateEdge {
-                edge: len as u32,
-                first: k as u32,
+                edge: len,
+                first: k,
             };
             assert_eq!(
                 analyze(n, &repeated, None, None).err(),
@@ -365,18 +354,23 @@ fn analyze_finds_a_repeated_edge_only_where_there_is_one() {
             assert_eq!(validate(n, &repeated).err(), Some(expected));
         }
     }
-    // 500 rows that all clash, and one repeat far into the order.
-    let edges: Vec<u32> = (100_000..100_500)
-        .flat_map(|u| alike[..4].iter().flat_map(move |&t| [u, t]))
-        .collect();
+    // A node with 2^19 predecessors leaves 12 bits for row marks, so marks recur every 4,096
+    // rows. Nodes 0..20,000 leave first, in index order, and node 30,000 + r follows r,
+    // r + 4,096, r + 8,192, ...: each row after the first 4,096 meets a mark equal to its own
+    // without repeating a node. Such rows are checked and found clean, and real repeats among
+    // them are still found.
+    let hub = 1 << 19;
+    let n = hub + 1;
+    let mut edges: Vec<u32> = (0..hub).flat_map(|v| [v, hub]).collect();
+    edges.extend((0..20_000).flat_map(|j| [j, 30_000 + j % 4_096]));
     assert!(analyze(n, &edges, None, None).is_ok());
-    let mut repeated = edges.clone();
-    repeated.extend_from_slice(&edges[2 * 1_234..2 * 1_234 + 2]);
-    assert_eq!(
-        analyze(n, &repeated, None, None).err(),
-        Some(GraphErr::DuplicateEdge {
-            edge: 2_000,
-            first: 1_234
-        })
-    );
+    for &e in &[hub as usize + 5, hub as usize + 15_000, 7] {
+        let mut repeated = edges.clone();
+        repeated.extend_from_slice(&edges[2 * e..2 * e + 2]);
+        let expected = GraphErr::DuplicateEdge {
+            edge: (edges.len() / 2) as u32,
+            first: e as u32,
+        };
+        assert_eq!(analyze(n, &repeated, None, None).err(), Some(expected));
+    }
 }
