@@ -1,10 +1,9 @@
 //! The planner's one-call job: validate, order, level and schedule a DAG together.
 
 use crate::critical::{check_durations, Schedule};
-use crate::csr::build;
 use crate::error::GraphErr;
 use crate::topo::{group_levels, Levels};
-use crate::validate::{earliest_duplicate, reject_self_loop};
+use crate::validate::checked_walk;
 use crate::walk::Walk;
 
 /// Everything a planner needs about a DAG.
@@ -25,14 +24,7 @@ pub fn analyze(
     if let Some(d) = durations {
         check_durations(d, 1)?;
     }
-    let csr = build(n, edges, false, false)?;
-    reject_self_loop(&csr, edges)?;
-    let walk = Walk::ranked(&csr, priority)?;
-    drop(csr);
-    if walk.order.len() < n as usize || walk.repeats_an_edge()? {
-        earliest_duplicate(n, edges)?;
-    }
-    walk.check_complete(edges)?;
+    let walk = checked_walk(n, edges, |csr| Walk::ranked(csr, priority))?;
     let (level, schedule) = match durations {
         Some(d) => {
             let (level, schedule) = walk.schedule(d)?;

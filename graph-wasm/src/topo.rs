@@ -8,12 +8,13 @@ use crate::error::{filled, with_capacity, GraphErr};
 use crate::heap::{RankedReady, Ready};
 
 /// FIFO Kahn. Returns the order; shorter than `n` when there is a cycle (`deg` then holds
-/// the leftover in-degrees for `find_cycle`).
+/// the leftover in-degrees for `find_cycle`). `freed(u, w)` runs when `u` leaves and meets the
+/// last edge into `w`.
 pub fn kahn_fifo<F: FnMut(u32, u32)>(
     n: u32,
     csr: &Csr,
     deg: &mut [u32],
-    mut visit: F,
+    mut freed: F,
 ) -> Result<Vec<u32>, GraphErr> {
     let mut order: Vec<u32> = with_capacity(n as usize)?;
     for v in 0..n {
@@ -26,10 +27,10 @@ pub fn kahn_fifo<F: FnMut(u32, u32)>(
         let u = order[head];
         head += 1;
         for &w in csr.row(u) {
-            visit(u, w);
             let d = &mut deg[w as usize];
             *d -= 1;
             if *d == 0 {
+                freed(u, w);
                 order.push(w);
             }
         }
@@ -160,15 +161,17 @@ pub fn group_levels(level: Vec<u32>) -> Result<Levels, GraphErr> {
 }
 
 /// The parallel levels of a DAG, or its cycle.
+///
+/// First-come Kahn takes nodes in order of level: sources first, and each node is queued when
+/// its last predecessor leaves, which is then one of its predecessors of highest level. So a
+/// node's level is one more than the level of the node that frees it, and no edge but that one
+/// needs a look at levels.
 pub fn parallel_levels(n: u32, edges: &[u32]) -> Result<Levels, GraphErr> {
     let csr = build(n, edges, false, false)?;
     let mut deg = csr.in_degree.clone();
     let mut level: Vec<u32> = filled(n as usize, 0)?;
     let order = kahn_fifo(n, &csr, &mut deg, |u, w| {
-        let next = level[u as usize] + 1;
-        if level[w as usize] < next {
-            level[w as usize] = next;
-        }
+        level[w as usize] = level[u as usize] + 1;
     })?;
     complete(n, edges, order, &deg)?;
     group_levels(level)

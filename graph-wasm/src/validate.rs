@@ -2,25 +2,29 @@
 
 use crate::csr::{build, Csr};
 use crate::error::{filled, GraphErr};
-use crate::topo::{complete, kahn_fifo};
+use crate::walk::Walk;
 
-/// `Ok` for a valid DAG; otherwise the first problem, checked in the order above. One Kahn
-/// pass checks duplicates and cycles together; on either, a slower exact pass names the
-/// earliest duplicate in input order.
+/// `Ok` for a valid DAG; otherwise the first problem, checked in the order above.
 pub fn validate(n: u32, edges: &[u32]) -> Result<(), GraphErr> {
+    checked_walk(n, edges, Walk::check).map(|_| ())
+}
+
+/// Builds the graph and walks it with `walk`, failing with the graph's first problem: an
+/// unknown node, a self-loop, a repeated edge, a cycle. The traversal checks repeats and
+/// cycles together; on either, a slower exact pass names the earliest repeat in input order.
+pub fn checked_walk(
+    n: u32,
+    edges: &[u32],
+    walk: impl FnOnce(&Csr) -> Result<Walk, GraphErr>,
+) -> Result<Walk, GraphErr> {
     let csr = build(n, edges, false, false)?;
     reject_self_loop(&csr, edges)?;
-    let mut deg = csr.in_degree.clone();
-    let mut last_source: Vec<u32> = filled(n as usize, u32::MAX)?;
-    let mut repeated = false;
-    let order = kahn_fifo(n, &csr, &mut deg, |u, w| {
-        repeated |= last_source[w as usize] == u;
-        last_source[w as usize] = u;
-    })?;
-    if repeated || order.len() < n as usize {
+    let walk = walk(&csr)?;
+    if walk.order.len() < n as usize || walk.repeats_an_edge(&csr)? {
         earliest_duplicate(n, edges)?;
     }
-    complete(n, edges, order, &deg).map(|_| ())
+    walk.check_complete(edges)?;
+    Ok(walk)
 }
 
 /// Fails on the first self-loop the CSR build found.

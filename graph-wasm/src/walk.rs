@@ -39,15 +39,20 @@ impl Walk {
     /// the lower index.
     pub fn ranked(csr: &Csr, priority: Option<&[f64]>) -> Result<Walk, GraphErr> {
         let ready = RankedReady::new(csr.in_degree.len() as u32, priority)?;
-        Walk::run(csr, ready)
+        Walk::run::<_, true>(csr, ready)
     }
 
     /// A traversal in first-come order, for jobs whose results do not depend on the order.
     pub fn any(csr: &Csr) -> Result<Walk, GraphErr> {
-        Walk::run(csr, Fifo::new(csr.in_degree.len() as u32)?)
+        Walk::run::<_, true>(csr, Fifo::new(csr.in_degree.len() as u32)?)
     }
 
-    fn run<R: Ready>(csr: &Csr, mut ready: R) -> Result<Walk, GraphErr> {
+    /// A first-come traversal that keeps no rows, for checks: it has no levels or schedule.
+    pub fn check(csr: &Csr) -> Result<Walk, GraphErr> {
+        Walk::run::<_, false>(csr, Fifo::new(csr.in_degree.len() as u32)?)
+    }
+
+    fn run<R: Ready, const KEEP_ROWS: bool>(csr: &Csr, mut ready: R) -> Result<Walk, GraphErr> {
         let n = csr.in_degree.len();
         let mut unmet: Vec<u32> = with_capacity(n)?;
         let mut largest = 0;
@@ -66,8 +71,14 @@ impl Walk {
         let bits = 32 - largest.leading_zeros();
         let degree = ((1u64 << bits) - 1) as u32;
         let mut order: Vec<u32> = filled(n, 0)?;
-        let mut rows: Vec<u32> = filled(csr.targets.len(), 0)?;
-        let mut ends: Vec<u32> = filled(n, 0)?;
+        let kept = |len| {
+            if KEEP_ROWS {
+                filled(len, 0)
+            } else {
+                Ok(Vec::new())
+            }
+        };
+        let (mut rows, mut ends): (Vec<u32>, Vec<u32>) = (kept(csr.targets.len())?, kept(n)?);
         let (mut popped, mut copied) = (0usize, 0usize);
         let mut clashed: Vec<u32> = filled(n, 0)?;
         let mut clashes = 0;
@@ -90,7 +101,9 @@ impl Walk {
                 let left = (*s & degree).wrapping_sub(1);
                 *s = mark | left;
                 unsafe {
-                    *rows.get_unchecked_mut(copied) = w;
+                    if KEEP_ROWS {
+                        *rows.get_unchecked_mut(copied) = w;
+                    }
                     *freed.get_unchecked_mut(count) = w;
                 }
                 copied += 1;
@@ -102,7 +115,9 @@ impl Walk {
             }
             release(&mut ready, csr, &freed[..count]);
             unsafe {
-                *ends.get_unchecked_mut(popped) = copied as u32;
+                if KEEP_ROWS {
+                    *ends.get_unchecked_mut(popped) = copied as u32;
+                }
                 // Noted without a branch.
                 *clashed.get_unchecked_mut(clashes) = popped as u32;
             }
@@ -122,16 +137,15 @@ impl Walk {
         })
     }
 
-    /// Whether a row the traversal read holds a node twice, that is, whether an edge is
-    /// repeated. Only the rows that met their own mark are looked at: a short one is compared
-    /// with itself, and a long one marks its nodes in a table made on first use, each with its
-    /// own node, so that marks left by earlier rows never match.
-    pub fn repeats_an_edge(&self) -> Result<bool, GraphErr> {
+    /// Whether a row the traversal read in `csr` holds a node twice, that is, whether an edge
+    /// is repeated. Only the rows that met their own mark are looked at: a short one is
+    /// compared with itself, and a long one marks its nodes in a table made on first use, each
+    /// with its own node, so that marks left by earlier rows never match.
+    pub fn repeats_an_edge(&self, csr: &Csr) -> Result<bool, GraphErr> {
         let mut seen: Vec<u32> = Vec::new();
         for &i in &self.clashed {
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-            let row = &self.rows[start..self.ends[i] as usize];
+            let u = self.order[i as usize];
+            let row = csr.row(u);
             if row.len() <= 32 {
                 if (1..row.len()).any(|k| row[..k].contains(&row[k])) {
                     return Ok(true);
@@ -141,7 +155,6 @@ impl Walk {
             if seen.is_empty() {
                 seen = filled(self.unmet.len(), u32::MAX)?;
             }
-            let u = self.order[i];
             for &w in row {
                 if core::mem::replace(&mut seen[w as usize], u) == u {
                     return Ok(true);
@@ -167,8 +180,8 @@ impl Walk {
     /// The schedule, given the durations the walk's graph was made with.
     pub fn schedule(&self, durations: &[f64]) -> Result<(Vec<u32>, Schedule), GraphErr> {
         // The passes below index per-node arrays without checks: they need one duration per
-        // node and every node in the order.
-        if durations.len() != self.unmet.len() || self.order.len() != self.unmet.len() {
+        // node, every node in the order, and the rows.
+        if durations.len() != self.unmet.len() || !self.complete_with_rows() {
             return Err(GraphErr::BadArgument {
                 argument: 1,
                 index: 0,
@@ -192,8 +205,19 @@ impl Walk {
         }
     }
 
+    /// Whether the order holds every node and the walk kept their rows.
+    fn complete_with_rows(&self) -> bool {
+        self.order.len() == self.unmet.len() && self.ends.len() == self.order.len()
+    }
+
     /// The level of every node: one more than its highest predecessor's.
     pub fn levels(&self) -> Result<Vec<u32>, GraphErr> {
+        if !self.complete_with_rows() {
+            return Err(GraphErr::BadArgument {
+                argument: 0,
+                index: 0,
+            });
+        }
         let mut level: Vec<u32> = filled(self.order.len(), 0)?;
         self.each_row(|u, row| {
             let next = level[u as usize] + 1;
