@@ -77,14 +77,15 @@ export function perNodeArg(
       `${name} must hold one number per node (${nodeCount}), but holds ${value.length}`,
     );
   }
-  const out = value instanceof Float64Array ? value : new Float64Array(value.length);
+  const same = value instanceof Float64Array;
+  const out = same ? value : new Float64Array(value.length);
   for (let i = 0; i < value.length; i++) {
     const v = value[i];
     if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
       const rule = min === -Infinity ? "a finite number" : `a finite number of at least ${min}`;
       throw new RangeError(`${name}[${i}] must be ${rule}, got ${String(v)}`);
     }
-    out[i] = v;
+    if (!same) out[i] = v;
   }
   return out;
 }
