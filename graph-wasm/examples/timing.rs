@@ -67,10 +67,9 @@ fn main() {
     });
     let c = csr::build(n, &edges, false, false).unwrap();
     best("any_order", || {
-        topo::any_order(n, &c, &edges).unwrap();
+        topo::any_order(&c, &edges).unwrap();
     });
     best("ranked", || {
-        let mut deg = c.in_degree.clone();
-        topo::kahn_ranked(n, &c, &mut deg, None).unwrap();
+        walk::Walk::ranked::<false, false>(&c, None).unwrap();
     });
 }

@@ -24,7 +24,7 @@ pub fn analyze(
     if let Some(d) = durations {
         check_durations(d, 1)?;
     }
-    let walk = checked_walk(n, edges, |csr| Walk::ranked(csr, priority))?;
+    let walk = checked_walk(n, edges, |csr| Walk::ranked::<true, true>(csr, priority))?;
     let (level, schedule) = match durations {
         Some(d) => {
             let (level, schedule) = walk.schedule(d)?;

@@ -12,7 +12,7 @@ use crate::topo::any_order;
 /// one). Chains and trees cost O(n + m); the worst case (dense graphs) stays O(n * m).
 pub fn transitive_reduction(n: u32, edges: &[u32]) -> Result<Vec<u32>, GraphErr> {
     let csr = build(n, edges, false, true)?;
-    let order = any_order(n, &csr, edges)?;
+    let order = any_order(&csr, edges)?;
     let mut position: Vec<u32> = filled(n as usize, 0)?;
     for (i, &v) in order.iter().enumerate() {
         position[v as usize] = i as u32;

@@ -1,11 +1,9 @@
-//! Kahn's algorithm: topological order, the cycle that prevents one, and parallel levels.
-//!
-//! The traversals take a `visit(u, w)` callback run for every edge `u -> w` as `u` leaves the
-//! ready set, so per-edge work (levels, earliest starts, duplicate checks) shares one pass.
+//! Topological orders (through the traversal of `walk`), the cycle that prevents one, and
+//! parallel levels (from a first-come Kahn traversal of their own).
 
 use crate::csr::{build, Csr};
 use crate::error::{filled, with_capacity, GraphErr};
-use crate::heap::{RankedReady, Ready};
+use crate::walk::Walk;
 
 /// FIFO Kahn. Returns the order; shorter than `n` when there is a cycle (`deg` then holds
 /// the leftover in-degrees for `find_cycle`). `freed(u, w)` runs when `u` leaves and meets the
@@ -38,38 +36,11 @@ pub fn kahn_fifo<F: FnMut(u32, u32)>(
     Ok(order)
 }
 
-/// Deterministic Kahn: among ready nodes the higher priority first, then the lower index.
-pub fn kahn_ranked(
-    n: u32,
-    csr: &Csr,
-    deg: &mut [u32],
-    priority: Option<&[f64]>,
-) -> Result<Vec<u32>, GraphErr> {
-    let mut ready = RankedReady::new(n, priority)?;
-    let mut order: Vec<u32> = with_capacity(n as usize)?;
-    for v in 0..n {
-        if deg[v as usize] == 0 {
-            ready.push(v);
-        }
-    }
-    while let Some(u) = ready.pop() {
-        order.push(u);
-        for &w in csr.row(u) {
-            let d = &mut deg[w as usize];
-            *d -= 1;
-            if *d == 0 {
-                ready.push(w);
-            }
-        }
-    }
-    Ok(order)
-}
-
 /// Some topological order, or the graph's cycle.
-pub fn any_order(n: u32, csr: &Csr, edges: &[u32]) -> Result<Vec<u32>, GraphErr> {
-    let mut deg = csr.in_degree.clone();
-    let order = kahn_fifo(n, csr, &mut deg, |_, _| {})?;
-    complete(n, edges, order, &deg)
+pub fn any_order(csr: &Csr, edges: &[u32]) -> Result<Vec<u32>, GraphErr> {
+    let walk = Walk::first_come::<false, false>(csr)?;
+    walk.check_complete(edges)?;
+    Ok(walk.order)
 }
 
 /// The order when it holds every node, else the cycle among the leftovers.
@@ -82,10 +53,9 @@ pub fn complete(n: u32, edges: &[u32], order: Vec<u32>, deg: &[u32]) -> Result<V
 
 /// The deterministic order: among ready nodes the higher priority first, then the lower index.
 pub fn topo_sort(n: u32, edges: &[u32], priority: Option<&[f64]>) -> Result<Vec<u32>, GraphErr> {
-    let csr = build(n, edges, false, false)?;
-    let mut deg = csr.in_degree.clone();
-    let order = kahn_ranked(n, &csr, &mut deg, priority)?;
-    complete(n, edges, order, &deg)
+    let walk = Walk::ranked::<false, false>(&build(n, edges, false, false)?, priority)?;
+    walk.check_complete(edges)?;
+    Ok(walk.order)
 }
 
 /// Finds a cycle among the nodes Kahn's algorithm could not remove (`deg[v] > 0`).

@@ -6,12 +6,13 @@ use crate::walk::Walk;
 
 /// `Ok` for a valid DAG; otherwise the first problem, checked in the order above.
 pub fn validate(n: u32, edges: &[u32]) -> Result<(), GraphErr> {
-    checked_walk(n, edges, Walk::check).map(|_| ())
+    checked_walk(n, edges, Walk::first_come::<false, true>).map(|_| ())
 }
 
-/// Builds the graph and walks it with `walk`, failing with the graph's first problem: an
-/// unknown node, a self-loop, a repeated edge, a cycle. The traversal checks repeats and
-/// cycles together; on either, a slower exact pass names the earliest repeat in input order.
+/// Builds the graph and walks it with `walk` (one made with `REPEATS`), failing with the
+/// graph's first problem: an unknown node, a self-loop, a repeated edge, a cycle. The traversal
+/// checks repeats and cycles together; on either, a slower exact pass names the earliest repeat
+/// in input order.
 pub fn checked_walk(
     n: u32,
     edges: &[u32],

@@ -12,7 +12,7 @@
 //!    starts and the predecessor each start comes from, without branching on the data.
 //! 3. A backward pass over the copied rows makes the latest starts.
 
-use crate::critical::{Forward, Schedule};
+use crate::critical::Schedule;
 use crate::csr::Csr;
 use crate::error::{filled, with_capacity, GraphErr};
 use crate::heap::{Fifo, RankedReady, Ready};
@@ -36,23 +36,26 @@ pub struct Walk {
 
 impl Walk {
     /// The deterministic traversal: among ready nodes the higher priority leaves first, then
-    /// the lower index.
-    pub fn ranked(csr: &Csr, priority: Option<&[f64]>) -> Result<Walk, GraphErr> {
+    /// the lower index. With `ROWS` it keeps the rows (for levels and schedules); with
+    /// `REPEATS` it notes the rows that may repeat an edge (for `repeats_an_edge`).
+    pub fn ranked<const ROWS: bool, const REPEATS: bool>(
+        csr: &Csr,
+        priority: Option<&[f64]>,
+    ) -> Result<Walk, GraphErr> {
         let ready = RankedReady::new(csr.in_degree.len() as u32, priority)?;
-        Walk::run::<_, true>(csr, ready)
+        Walk::run::<_, ROWS, REPEATS>(csr, ready)
     }
 
-    /// A traversal in first-come order, for jobs whose results do not depend on the order.
-    pub fn any(csr: &Csr) -> Result<Walk, GraphErr> {
-        Walk::run::<_, true>(csr, Fifo::new(csr.in_degree.len() as u32)?)
+    /// A traversal in first-come order, for jobs whose results do not depend on the order;
+    /// `ROWS` and `REPEATS` as for `ranked`.
+    pub fn first_come<const ROWS: bool, const REPEATS: bool>(csr: &Csr) -> Result<Walk, GraphErr> {
+        Walk::run::<_, ROWS, REPEATS>(csr, Fifo::new(csr.in_degree.len() as u32)?)
     }
 
-    /// A first-come traversal that keeps no rows, for checks: it has no levels or schedule.
-    pub fn check(csr: &Csr) -> Result<Walk, GraphErr> {
-        Walk::run::<_, false>(csr, Fifo::new(csr.in_degree.len() as u32)?)
-    }
-
-    fn run<R: Ready, const KEEP_ROWS: bool>(csr: &Csr, mut ready: R) -> Result<Walk, GraphErr> {
+    fn run<R: Ready, const ROWS: bool, const REPEATS: bool>(
+        csr: &Csr,
+        mut ready: R,
+    ) -> Result<Walk, GraphErr> {
         let n = csr.in_degree.len();
         let mut unmet: Vec<u32> = with_capacity(n)?;
         let mut largest = 0;
@@ -67,20 +70,25 @@ impl Walk {
         // largest in-degree. Marks recur every 2^(32 - bits) rows (2^27 rows for in-degrees
         // below 32): a row that meets a mark an earlier row left is checked needlessly, as is
         // the rare row whose mark wraps to 0, the mark entries start with. With no bits left,
-        // every mark is 0 and every row is checked.
-        let bits = 32 - largest.leading_zeros();
+        // every mark is 0 and every row is checked. A walk that does not look for repeats keeps
+        // no marks: all 32 bits hold the in-degree.
+        let bits = if REPEATS {
+            32 - largest.leading_zeros()
+        } else {
+            32
+        };
         let degree = ((1u64 << bits) - 1) as u32;
         let mut order: Vec<u32> = filled(n, 0)?;
-        let kept = |len| {
-            if KEEP_ROWS {
+        let kept = |wanted: bool, len| {
+            if wanted {
                 filled(len, 0)
             } else {
                 Ok(Vec::new())
             }
         };
-        let (mut rows, mut ends): (Vec<u32>, Vec<u32>) = (kept(csr.targets.len())?, kept(n)?);
+        let (mut rows, mut ends) = (kept(ROWS, csr.targets.len())?, kept(ROWS, n)?);
         let (mut popped, mut copied) = (0usize, 0usize);
-        let mut clashed: Vec<u32> = filled(n, 0)?;
+        let mut clashed: Vec<u32> = kept(REPEATS, n)?;
         let mut clashes = 0;
         // Nodes whose last edge this row met; they join the ready set after the row.
         let mut freed = [0u32; 64];
@@ -97,11 +105,11 @@ impl Walk {
             let mut clash = false;
             for &w in row {
                 let s = unsafe { unmet.get_unchecked_mut(w as usize) };
-                clash |= *s & !degree == mark;
+                clash |= REPEATS && *s & !degree == mark;
                 let left = (*s & degree).wrapping_sub(1);
                 *s = mark | left;
                 unsafe {
-                    if KEEP_ROWS {
+                    if ROWS {
                         *rows.get_unchecked_mut(copied) = w;
                     }
                     *freed.get_unchecked_mut(count) = w;
@@ -115,11 +123,13 @@ impl Walk {
             }
             release(&mut ready, csr, &freed[..count]);
             unsafe {
-                if KEEP_ROWS {
+                if ROWS {
                     *ends.get_unchecked_mut(popped) = copied as u32;
                 }
-                // Noted without a branch.
-                *clashed.get_unchecked_mut(clashes) = popped as u32;
+                if REPEATS {
+                    // Noted without a branch.
+                    *clashed.get_unchecked_mut(clashes) = popped as u32;
+                }
             }
             clashes += usize::from(clash);
             popped += 1;
@@ -138,7 +148,7 @@ impl Walk {
     }
 
     /// Whether a row the traversal read in `csr` holds a node twice, that is, whether an edge
-    /// is repeated. Only the rows that met their own mark are looked at: a short one is
+    /// is repeated (never, for a walk made without `REPEATS`). Only the rows that met their own mark are looked at: a short one is
     /// compared with itself, and a long one marks its nodes in a table made on first use, each
     /// with its own node, so that marks left by earlier rows never match.
     pub fn repeats_an_edge(&self, csr: &Csr) -> Result<bool, GraphErr> {
@@ -187,9 +197,34 @@ impl Walk {
                 index: 0,
             });
         }
-        let (level, forward) = self.forward(durations)?;
-        let schedule =
-            forward.finish_with(|makespan, latest| self.backward(durations, makespan, latest))?;
+        let (level, earliest, via) = self.forward(durations)?;
+        // The schedule ends with the node that finishes last (the lowest index among ties).
+        let (mut makespan, mut end) = (0.0f64, u32::MAX);
+        for (v, (&start, &duration)) in earliest.iter().zip(durations).enumerate() {
+            let finish = start + duration;
+            if end == u32::MAX || finish > makespan {
+                makespan = finish;
+                end = v as u32;
+            }
+        }
+        let mut latest: Vec<f64> = filled(earliest.len(), 0.0)?;
+        self.backward(durations, makespan, &mut latest);
+        let mut slack: Vec<f64> = with_capacity(earliest.len())?;
+        slack.extend(latest.iter().zip(&earliest).map(|(l, e)| l - e));
+        let mut path: Vec<u32> = with_capacity(0)?;
+        let mut cur = end;
+        while cur != u32::MAX {
+            path.push(cur);
+            cur = via[cur as usize];
+        }
+        path.reverse();
+        let schedule = Schedule {
+            earliest,
+            latest,
+            slack,
+            makespan,
+            path,
+        };
         Ok((level, schedule))
     }
 
@@ -229,8 +264,10 @@ impl Walk {
         Ok(level)
     }
 
-    /// The levels and the forward pass of the critical path method.
-    fn forward<'a>(&self, durations: &'a [f64]) -> Result<(Vec<u32>, Forward<'a>), GraphErr> {
+    /// The forward pass of the critical path method, with the levels: each node's level,
+    /// earliest start, and the predecessor that start comes from (the one that finishes last,
+    /// ties to the lower index; `u32::MAX` for none).
+    fn forward(&self, durations: &[f64]) -> Result<(Vec<u32>, Vec<f64>, Vec<u32>), GraphErr> {
         let mut state: Vec<Start> = filled(self.order.len(), Start::NONE)?;
         // SAFETY, for the unchecked accesses below: the order and the rows hold nodes, and
         // `state` and `durations` (checked by `schedule`) have an entry per node.
@@ -250,13 +287,14 @@ impl Walk {
             }
         });
         let mut level: Vec<u32> = with_capacity(state.len())?;
-        let mut forward = Forward::new(durations)?;
-        for (v, s) in state.iter().enumerate() {
+        let mut earliest: Vec<f64> = with_capacity(state.len())?;
+        let mut via: Vec<u32> = with_capacity(state.len())?;
+        for s in &state {
             level.push(s.level);
-            forward.earliest[v] = f64::from_bits(s.earliest);
-            forward.via[v] = s.via;
+            earliest.push(f64::from_bits(s.earliest));
+            via.push(s.via);
         }
-        Ok((level, forward))
+        Ok((level, earliest, via))
     }
 
     /// Latest starts, last node of the order first: the earliest latest start among a node's
