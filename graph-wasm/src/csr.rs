@@ -70,19 +70,17 @@ fn build_as<const REVERSE: bool, const WITH_IDS: bool>(
     // Counts go to offsets[u + 2] so that filling through offsets[u + 1] leaves the offsets.
     let mut offsets: Vec<u32> = filled(len + 2, 0)?;
     let mut in_degree: Vec<u32> = filled(len, 0)?;
-    let mut first_self_loop = None;
+    let mut self_loops = false;
     for (e, pair) in edges.chunks_exact(2).enumerate() {
         let (a, b) = (pair[0], pair[1]);
-        if a >= n || b >= n {
+        if a.max(b) >= n {
             let (index, node) = if a >= n { (2 * e, a) } else { (2 * e + 1, b) };
             return Err(GraphErr::UnknownNode {
                 index: index as u32,
                 node,
             });
         }
-        if a == b && first_self_loop.is_none() {
-            first_self_loop = Some(e as u32);
-        }
+        self_loops |= a == b;
         let (u, v) = if REVERSE { (b, a) } else { (a, b) };
         // SAFETY: both ends were checked to be below `n`; the arrays hold `n + 2` and `n`.
         unsafe {
@@ -109,6 +107,14 @@ fn build_as<const REVERSE: bool, const WITH_IDS: bool>(
         }
     }
     offsets.pop();
+    let first_self_loop = if self_loops {
+        edges
+            .chunks_exact(2)
+            .position(|pair| pair[0] == pair[1])
+            .map(|e| e as u32)
+    } else {
+        None
+    };
     Ok(Csr {
         offsets,
         targets,

@@ -1,7 +1,9 @@
 //! A Kahn traversal, and the passes over the rows it read.
 //!
 //! The traversal is bound by memory latency, so the work is split into passes that each touch
-//! as little per node as they can:
+//! as little per node as they can. The loops are also kept short: WebAssembly engines may check
+//! every memory access against the memory size (Deno does), and the fewer instructions an
+//! iteration takes, the more cache misses the processor has in flight at once.
 //! 1. The traversal makes the order (deterministic, or first-come where the order does not
 //!    matter). Per node it keeps 4 bytes (so that for 200,000 nodes the array it updates at
 //!    random fits in a 1 MiB cache): the unmet in-degree in the low bits, and in the bits the
@@ -9,13 +11,14 @@
 //!    is a node held twice in one row, so it meets its own row's mark. The traversal copies
 //!    each row in the order nodes leave, so that the later passes read the rows sequentially.
 //! 2. A forward pass over the copied rows makes the levels and, given durations, the earliest
-//!    starts and the predecessor each start comes from, without branching on the data.
-//! 3. A backward pass over the copied rows makes the latest starts.
+//!    starts, without branching on the data.
+//! 3. A backward pass over the copied rows makes the latest starts, and the predecessor each
+//!    start on the critical path comes from.
 
 use crate::critical::Schedule;
 use crate::csr::Csr;
 use crate::error::{filled, with_capacity, GraphErr};
-use crate::heap::{Fifo, RankedReady, Ready};
+use crate::heap::{Fifo, LargeTree, RankedReady, Ready, SmallTree};
 use crate::topo::find_cycle;
 
 /// A Kahn traversal and the rows it read, in the order it read them.
@@ -42,8 +45,15 @@ impl Walk {
         csr: &Csr,
         priority: Option<&[f64]>,
     ) -> Result<Walk, GraphErr> {
-        let ready = RankedReady::new(csr.in_degree.len() as u32, priority)?;
-        Walk::run::<_, ROWS, REPEATS>(csr, ready)
+        let n = csr.in_degree.len() as u32;
+        // The smaller tree has one level less to walk (and one bitmap less to keep track of).
+        if u64::from(n) <= SmallTree::KEYS {
+            let ready = RankedReady::<SmallTree>::new(n, priority)?;
+            Walk::run::<_, ROWS, REPEATS>(csr, ready)
+        } else {
+            let ready = RankedReady::<LargeTree>::new(n, priority)?;
+            Walk::run::<_, ROWS, REPEATS>(csr, ready)
+        }
     }
 
     /// A traversal in first-come order, for jobs whose results do not depend on the order;
@@ -90,38 +100,38 @@ impl Walk {
         let (mut popped, mut copied) = (0usize, 0usize);
         let mut clashed: Vec<u32> = kept(REPEATS, n)?;
         let mut clashes = 0;
-        // Nodes whose last edge this row met; they join the ready set after the row.
-        let mut freed = [0u32; 64];
         // SAFETY, for the unchecked accesses below: the ready set holds nodes of the graph, and
         // each node enters it once (when its unmet in-degree reaches zero, or at the start), so
         // at most `n` nodes leave and their rows hold `m` entries in all; row entries are
-        // nodes; `count` is reset before it reaches the length of `freed`; `clashes` counts
-        // rows that left.
+        // nodes; `freed` has a bit per entry of a chunk of at most 64; `clashes` counts rows
+        // that left.
         while let Some(u) = ready.pop() {
             unsafe { *order.get_unchecked_mut(popped) = u };
             let row = unsafe { csr.row_unchecked(u) };
-            let mut count = 0;
             let mark = ((popped as u64 + 1) << bits) as u32;
             let mut clash = false;
-            for &w in row {
-                let s = unsafe { unmet.get_unchecked_mut(w as usize) };
-                clash |= REPEATS && *s & !degree == mark;
-                let left = (*s & degree).wrapping_sub(1);
-                *s = mark | left;
-                unsafe {
+            for chunk in row.chunks(64) {
+                // Bit `k` set: the chunk's `k`th node met its last edge. Such nodes join the
+                // ready set after the chunk, read back from the row, so that the loop over
+                // the row keeps one word for them and does not branch.
+                let mut freed = 0u64;
+                for (k, &w) in chunk.iter().enumerate() {
+                    let s = unsafe { unmet.get_unchecked_mut(w as usize) };
+                    clash |= REPEATS && (*s ^ mark) <= degree;
+                    let left = (*s & degree).wrapping_sub(1);
+                    *s = mark | left;
                     if ROWS {
-                        *rows.get_unchecked_mut(copied) = w;
+                        unsafe { *rows.get_unchecked_mut(copied + k) = w };
                     }
-                    *freed.get_unchecked_mut(count) = w;
+                    freed |= u64::from(left == 0) << k;
                 }
-                copied += 1;
-                count += usize::from(left == 0);
-                if count == freed.len() {
-                    release(&mut ready, csr, &freed);
-                    count = 0;
+                copied += chunk.len();
+                while freed != 0 {
+                    let w = unsafe { *chunk.get_unchecked(freed.trailing_zeros() as usize) };
+                    freed &= freed - 1;
+                    release(&mut ready, csr, w);
                 }
             }
-            release(&mut ready, csr, &freed[..count]);
             unsafe {
                 if ROWS {
                     *ends.get_unchecked_mut(popped) = copied as u32;
@@ -197,7 +207,7 @@ impl Walk {
                 index: 0,
             });
         }
-        let (level, earliest, via) = self.forward(durations)?;
+        let (level, earliest) = self.forward(durations)?;
         // The schedule ends with the node that finishes last (the lowest index among ties).
         let (mut makespan, mut end) = (0.0f64, u32::MAX);
         for (v, (&start, &duration)) in earliest.iter().zip(durations).enumerate() {
@@ -208,7 +218,7 @@ impl Walk {
             }
         }
         let mut latest: Vec<f64> = filled(earliest.len(), 0.0)?;
-        self.backward(durations, makespan, &mut latest);
+        let via = self.backward(durations, makespan, &earliest, end, &mut latest)?;
         let mut slack: Vec<f64> = with_capacity(earliest.len())?;
         slack.extend(latest.iter().zip(&earliest).map(|(l, e)| l - e));
         let mut path: Vec<u32> = with_capacity(0)?;
@@ -264,70 +274,95 @@ impl Walk {
         Ok(level)
     }
 
-    /// The forward pass of the critical path method, with the levels: each node's level,
-    /// earliest start, and the predecessor that start comes from (the one that finishes last,
-    /// ties to the lower index; `u32::MAX` for none).
-    fn forward(&self, durations: &[f64]) -> Result<(Vec<u32>, Vec<f64>, Vec<u32>), GraphErr> {
+    /// The forward pass of the critical path method, with the levels: each node's level and
+    /// earliest start (the latest finish among its predecessors).
+    fn forward(&self, durations: &[f64]) -> Result<(Vec<u32>, Vec<f64>), GraphErr> {
         let mut state: Vec<Start> = filled(self.order.len(), Start::NONE)?;
         // SAFETY, for the unchecked accesses below: the order and the rows hold nodes, and
         // `state` and `durations` (checked by `schedule`) have an entry per node.
         self.each_row(|u, row| {
             let from = unsafe { *state.get_unchecked(u as usize) };
             let duration = unsafe { *durations.get_unchecked(u as usize) };
+            // Finishes are never negative (nor -0), so their bits order as they do.
             let finish = (f64::from_bits(from.earliest) + duration).to_bits();
             let next = from.level + 1;
             for &w in row {
                 let s = unsafe { state.get_unchecked_mut(w as usize) };
-                // Later finish wins, then the lower index. Finishes are never negative (nor -0),
-                // so their bits order as they do; integer selects keep this pass branch-free.
-                let later = (finish > s.earliest) | ((finish == s.earliest) & (u < s.via));
-                s.earliest = if later { finish } else { s.earliest };
-                s.via = if later { u } else { s.via };
+                s.earliest = s.earliest.max(finish);
                 s.level = s.level.max(next);
             }
         });
         let mut level: Vec<u32> = with_capacity(state.len())?;
         let mut earliest: Vec<f64> = with_capacity(state.len())?;
-        let mut via: Vec<u32> = with_capacity(state.len())?;
         for s in &state {
             level.push(s.level);
             earliest.push(f64::from_bits(s.earliest));
-            via.push(s.via);
         }
-        Ok((level, earliest, via))
+        Ok((level, earliest))
     }
 
     /// Latest starts, last node of the order first: the earliest latest start among a node's
     /// successors (the makespan for a sink), less its duration.
-    fn backward(&self, durations: &[f64], makespan: f64, latest: &mut [f64]) {
+    ///
+    /// Also the links of the critical path, which ends at `end`: a node on it follows its
+    /// predecessor that finishes last (ties to the lower index; `u32::MAX` for none), and that
+    /// predecessor finishes exactly when the node starts. The pass meets every node after all
+    /// its successors, so it cannot know yet whether a node lies on the path; it keeps the set
+    /// of nodes that may: `end`, and every node that finishes exactly when one of the set
+    /// starts. For each node of the set it keeps the lowest-index such predecessor, and the
+    /// path follows these links back from `end`. Kept in the forward pass, the links would cost
+    /// a compare and two selects on every edge; the set costs a bit test per edge.
+    fn backward(
+        &self,
+        durations: &[f64],
+        makespan: f64,
+        earliest: &[f64],
+        end: u32,
+        latest: &mut [f64],
+    ) -> Result<Vec<u32>, GraphErr> {
+        let n = self.order.len();
+        let mut via: Vec<u32> = filled(n, u32::MAX)?;
+        // Nodes that may be on the critical path, a bit each.
+        let mut maybe: Vec<u64> = filled((n + 63) / 64, 0)?;
+        if (end as usize) < n {
+            maybe[end as usize / 64] |= 1 << (end % 64);
+        }
         let mut stop = self.rows.len();
-        for i in (0..self.order.len()).rev() {
+        for i in (0..n).rev() {
             let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+            let u = self.order[i];
+            let finish = earliest[u as usize] + durations[u as usize];
             let mut key = order_key(makespan);
+            let mut on = 0u64;
             // SAFETY: as in `forward`; the row bounds come from `ends`, as in `each_row`.
             for &w in unsafe { self.rows.get_unchecked(start..stop) } {
                 key = key.min(order_key(unsafe { *latest.get_unchecked(w as usize) }));
+                let bit = unsafe { *maybe.get_unchecked(w as usize / 64) } >> (w % 64) & 1;
+                if bit != 0 && finish == earliest[w as usize] {
+                    let v = &mut via[w as usize];
+                    *v = (*v).min(u);
+                    on = 1;
+                }
             }
-            let u = self.order[i] as usize;
-            latest[u] = from_order_key(key) - durations[u];
+            maybe[u as usize / 64] |= on << (u % 64);
+            latest[u as usize] = from_order_key(key) - durations[u as usize];
             stop = start;
         }
+        Ok(via)
     }
 }
 
-/// Adds the freed nodes to the ready set and starts loading the first entry of each one's row,
-/// which is needed when the node leaves. WebAssembly has no prefetch instruction; an unused
-/// load lets the cache miss overlap the traversal's other work.
+/// Adds a freed node to the ready set and starts loading the first entry of its row, which is
+/// needed when the node leaves. WebAssembly has no prefetch instruction; an unused load lets the
+/// cache miss overlap the traversal's other work.
 #[inline(always)]
-fn release<R: Ready>(ready: &mut R, csr: &Csr, freed: &[u32]) {
-    for &w in freed {
-        ready.push(w);
-        // SAFETY: freed nodes are row entries, so nodes of the graph.
-        if let Some(first) = unsafe { csr.row_unchecked(w) }.first() {
-            // SAFETY: a valid, aligned reference; volatile keeps the unused load.
-            unsafe {
-                core::ptr::read_volatile(first);
-            }
+fn release<R: Ready>(ready: &mut R, csr: &Csr, w: u32) {
+    ready.push(w);
+    // SAFETY: freed nodes are row entries, so nodes of the graph.
+    if let Some(first) = unsafe { csr.row_unchecked(w) }.first() {
+        // SAFETY: a valid, aligned reference; volatile keeps the unused load.
+        unsafe {
+            core::ptr::read_volatile(first);
         }
     }
 }
@@ -353,15 +388,12 @@ fn from_order_key(key: i64) -> f64 {
 struct Start {
     /// The earliest start's bits.
     earliest: u64,
-    /// The predecessor the earliest start comes from (`u32::MAX` for none).
-    via: u32,
     level: u32,
 }
 
 impl Start {
     const NONE: Start = Start {
         earliest: 0,
-        via: u32::MAX,
         level: 0,
     };
 }

@@ -307,8 +307,9 @@ fn smallest_first(n: u32, edges: &[u32]) -> Vec<u32> {
 
 #[test]
 fn the_ready_set_orders_graphs_of_one_to_four_bitmap_levels() {
-    // 64 keys fit one word; 4,096 two levels; 262,144 three; above that, four.
-    for &n in &[1u32, 63, 64, 65, 4_095, 4_097, 300_000] {
+    // 64 keys fill one bottom word, 4,096 one word of the level above; the smaller tree holds
+    // 262,144 keys, and graphs with more nodes go to the larger one.
+    for &n in &[1u32, 63, 64, 65, 4_095, 4_097, 262_144, 262_145, 300_000] {
         // Edges from a lower to a higher place of a scrambled order, so that freed nodes land
         // both below and above the smallest ready one.
         let place = |v: u32| (u64::from(v) * 7_919 % u64::from(n)) as u32;
