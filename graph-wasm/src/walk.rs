@@ -5,11 +5,12 @@
 //! every memory access against the memory size (Deno does), and the fewer instructions an
 //! iteration takes, the more cache misses the processor has in flight at once.
 //! 1. The traversal makes the order (deterministic, or first-come where the order does not
-//!    matter). Per node it keeps 4 bytes (so that for 200,000 nodes the array it updates at
-//!    random fits in a 1 MiB cache): the unmet in-degree in the low bits, and in the bits the
-//!    largest in-degree leaves free, a mark of the last row that held the node. A repeated edge
-//!    is a node held twice in one row, so it meets its own row's mark. The traversal copies
-//!    each row in the order nodes leave, so that the later passes read the rows sequentially.
+//!    matter). Per node it keeps 2 bytes when the in-degrees are small, else 4 (so that the
+//!    array it updates at random stays in a core's own cache, which the neighbours on a shared
+//!    machine cannot take): the unmet in-degree in the low bits, and in the bits the largest
+//!    in-degree leaves free, a mark of the last row that held the node. A repeated edge is a node
+//!    held twice in one row, so it meets its own row's mark. The traversal copies each row in the
+//!    order nodes leave, so that the later passes read the rows sequentially.
 //! 2. A forward pass over the copied rows makes the levels and, given durations, the earliest
 //!    starts, without branching on the data.
 //! 3. A backward pass over the copied rows makes the latest starts, and the predecessor each
@@ -27,11 +28,10 @@ pub struct Walk {
     /// The out-rows of `order[0]`, `order[1]`, ...: the row of `order[i]` ends at `ends[i]`.
     rows: Vec<u32>,
     ends: Vec<u32>,
-    /// Per node, the in-degree not yet met (the bits of `degree`) and the mark of the last row
-    /// that held the node (the bits above).
-    unmet: Vec<u32>,
-    /// The low bits of an `unmet` entry that hold the in-degree.
-    degree: u32,
+    /// The number of nodes.
+    n: usize,
+    /// When the traversal could not reach every node, the in-degree each node had left.
+    left: Vec<u32>,
     /// The positions in `order` of the rows that met their own mark, and so may hold a node
     /// twice (see `repeats_an_edge`).
     clashed: Vec<u32>,
@@ -62,32 +62,51 @@ impl Walk {
         Walk::run::<_, ROWS, REPEATS>(csr, Fifo::new(csr.in_degree.len() as u32)?)
     }
 
+    /// Picks the width of the traversal's entries: 2 bytes when the largest in-degree leaves
+    /// them at least 8 bits for row marks (or fits them, without marks), else 4.
     fn run<R: Ready, const ROWS: bool, const REPEATS: bool>(
         csr: &Csr,
+        ready: R,
+    ) -> Result<Walk, GraphErr> {
+        let largest = csr.in_degree.iter().copied().max().unwrap_or(0);
+        let narrow = if REPEATS {
+            largest < 1 << 8
+        } else {
+            largest <= 0xffff
+        };
+        if narrow {
+            Walk::run_with::<u16, R, ROWS, REPEATS>(csr, ready, largest)
+        } else {
+            Walk::run_with::<u32, R, ROWS, REPEATS>(csr, ready, largest)
+        }
+    }
+
+    fn run_with<E: Entry, R: Ready, const ROWS: bool, const REPEATS: bool>(
+        csr: &Csr,
         mut ready: R,
+        largest: u32,
     ) -> Result<Walk, GraphErr> {
         let n = csr.in_degree.len();
-        let mut unmet: Vec<u32> = with_capacity(n)?;
-        let mut largest = 0;
+        let mut unmet: Vec<E> = with_capacity(n)?;
         for (v, &deg) in csr.in_degree.iter().enumerate() {
             if deg == 0 {
                 ready.push(v as u32);
             }
-            unmet.push(deg);
-            largest = largest.max(deg);
+            unmet.push(E::from_bits(deg));
         }
         // The row at place `i` of the order marks its nodes with `i + 1` in the bits above the
-        // largest in-degree. Marks recur every 2^(32 - bits) rows (2^27 rows for in-degrees
-        // below 32): a row that meets a mark an earlier row left is checked needlessly, as is
-        // the rare row whose mark wraps to 0, the mark entries start with. With no bits left,
-        // every mark is 0 and every row is checked. A walk that does not look for repeats keeps
-        // no marks: all 32 bits hold the in-degree.
+        // largest in-degree. Marks recur every 2^(E::BITS - bits) rows (2^27 rows for 4-byte
+        // entries and in-degrees below 32, 2^11 for 2-byte ones): a row that meets a mark an
+        // earlier row left is checked needlessly, as is the rare row whose mark wraps to 0, the
+        // mark entries start with. With no bits left, every mark is 0 and every row is checked.
+        // A walk that does not look for repeats keeps no marks: all bits hold the in-degree.
         let bits = if REPEATS {
             32 - largest.leading_zeros()
         } else {
-            32
+            E::BITS
         };
         let degree = ((1u64 << bits) - 1) as u32;
+        let all = ((1u64 << E::BITS) - 1) as u32;
         // The outputs are written in order and not read before, so they are not zeroed first
         // (6.4 MB for a million edges): the traversal writes into their spare capacity and
         // sets their lengths to what it wrote.
@@ -106,7 +125,7 @@ impl Walk {
         while let Some(u) = ready.pop() {
             unsafe { order_out.get_unchecked_mut(popped).write(u) };
             let row = unsafe { csr.row_unchecked(u) };
-            let mark = ((popped as u64 + 1) << bits) as u32;
+            let mark = ((popped as u64 + 1) << bits) as u32 & all;
             let mut clash = false;
             for chunk in row.chunks(64) {
                 // Bit `k` set: the chunk's `k`th node met its last edge. Such nodes join the
@@ -114,10 +133,11 @@ impl Walk {
                 // the row keeps one word for them and does not branch.
                 let mut freed = 0u64;
                 for (k, &w) in chunk.iter().enumerate() {
-                    let s = unsafe { unmet.get_unchecked_mut(w as usize) };
-                    clash |= REPEATS && (*s ^ mark) <= degree;
-                    let left = (*s & degree).wrapping_sub(1);
-                    *s = mark | left;
+                    let entry = unsafe { unmet.get_unchecked_mut(w as usize) };
+                    let s = entry.bits();
+                    clash |= REPEATS && (s ^ mark) <= degree;
+                    let left = (s & degree).wrapping_sub(1);
+                    *entry = E::from_bits(mark | left);
                     if ROWS {
                         unsafe { rows_out.get_unchecked_mut(copied + k).write(w) };
                     }
@@ -154,12 +174,17 @@ impl Walk {
                 clashed.set_len(clashes);
             }
         }
+        let left = if popped < n {
+            unmet.iter().map(|s| s.bits() & degree).collect()
+        } else {
+            Vec::new()
+        };
         Ok(Walk {
             order,
             rows,
             ends,
-            unmet,
-            degree,
+            n,
+            left,
             clashed,
         })
     }
@@ -180,7 +205,7 @@ impl Walk {
                 continue;
             }
             if seen.is_empty() {
-                seen = filled(self.unmet.len(), u32::MAX)?;
+                seen = filled(self.n, u32::MAX)?;
             }
             for &w in row {
                 if core::mem::replace(&mut seen[w as usize], u) == u {
@@ -193,14 +218,13 @@ impl Walk {
 
     /// Fails with the graph's cycle when the traversal could not reach every node.
     pub fn check_complete(&self, edges: &[u32]) -> Result<(), GraphErr> {
-        if self.order.len() == self.unmet.len() {
+        if self.order.len() == self.n {
             return Ok(());
         }
-        let left: Vec<u32> = self.unmet.iter().map(|&s| s & self.degree).collect();
         Err(GraphErr::Cycle(find_cycle(
-            self.unmet.len() as u32,
+            self.n as u32,
             edges,
-            &left,
+            &self.left,
         )?))
     }
 
@@ -208,7 +232,7 @@ impl Walk {
     pub fn schedule(&self, durations: &[f64]) -> Result<(Vec<u32>, Schedule), GraphErr> {
         // The passes below index per-node arrays without checks: they need one duration per
         // node, every node in the order, and the rows.
-        if durations.len() != self.unmet.len() || !self.complete_with_rows() {
+        if durations.len() != self.n || !self.complete_with_rows() {
             return Err(GraphErr::BadArgument {
                 argument: 1,
                 index: 0,
@@ -259,7 +283,7 @@ impl Walk {
 
     /// Whether the order holds every node and the walk kept their rows.
     fn complete_with_rows(&self) -> bool {
-        self.order.len() == self.unmet.len() && self.ends.len() == self.order.len()
+        self.order.len() == self.n && self.ends.len() == self.order.len()
     }
 
     /// The level of every node: one more than its highest predecessor's.
@@ -403,4 +427,36 @@ impl Start {
         earliest: 0,
         level: 0,
     };
+}
+
+/// A traversal entry: a node's unmet in-degree and row mark, in 2 or 4 bytes.
+trait Entry: Copy {
+    const BITS: u32;
+    /// The entry holding the low `BITS` bits of `bits`.
+    fn from_bits(bits: u32) -> Self;
+    fn bits(self) -> u32;
+}
+
+impl Entry for u16 {
+    const BITS: u32 = 16;
+    #[inline(always)]
+    fn from_bits(bits: u32) -> Self {
+        bits as u16
+    }
+    #[inline(always)]
+    fn bits(self) -> u32 {
+        u32::from(self)
+    }
+}
+
+impl Entry for u32 {
+    const BITS: u32 = 32;
+    #[inline(always)]
+    fn from_bits(bits: u32) -> Self {
+        bits
+    }
+    #[inline(always)]
+    fn bits(self) -> u32 {
+        self
+    }
 }

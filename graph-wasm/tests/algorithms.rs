@@ -355,23 +355,30 @@ fn analyze_finds_a_repeated_edge_only_where_there_is_one() {
             assert_eq!(validate(n, &repeated).err(), Some(expected));
         }
     }
-    // A node with 2^19 predecessors leaves 12 bits for row marks, so marks recur every 4,096
-    // rows. Nodes 0..20,000 leave first, in index order, and node 30,000 + r follows r,
-    // r + 4,096, r + 8,192, ...: each row after the first 4,096 meets a mark equal to its own
-    // without repeating a node. Such rows are checked and found clean, and real repeats among
-    // them are still found.
-    let hub = 1 << 19;
-    let n = hub + 1;
-    let mut edges: Vec<u32> = (0..hub).flat_map(|v| [v, hub]).collect();
-    edges.extend((0..20_000).flat_map(|j| [j, 30_000 + j % 4_096]));
-    assert!(analyze(n, &edges, None, None).is_ok());
-    for &e in &[hub as usize + 5, hub as usize + 15_000, 7] {
-        let mut repeated = edges.clone();
-        repeated.extend_from_slice(&edges[2 * e..2 * e + 2]);
-        let expected = GraphErr::DuplicateEdge {
-            edge: (edges.len() / 2) as u32,
-            first: e as u32,
-        };
-        assert_eq!(analyze(n, &repeated, None, None).err(), Some(expected));
+    // A node with 2^19 predecessors leaves 12 bits of a 4-byte entry for row marks, so marks
+    // recur every 4,096 rows; one with 128 predecessors leaves 8 bits of a 2-byte entry, so
+    // they recur every 256 rows. Nodes 0..20,000 leave first, in index order, and node
+    // 30,000 + r follows r, r + period, r + 2 * period, ...: each row after the first period
+    // meets a mark equal to its own without repeating a node. Such rows are checked and found
+    // clean, and real repeats among them are still found.
+    for (preds, period, hub) in [(1u32 << 19, 4_096u32, 1u32 << 19), (128, 256, 40_000)] {
+        let n = hub + 1;
+        let mut edges: Vec<u32> = (0..preds).flat_map(|v| [v, hub]).collect();
+        edges.extend((0..20_000).flat_map(|j| [j, 30_000 + j % period]));
+        assert!(analyze(n, &edges, None, None).is_ok(), "period {period}");
+        for &e in &[preds as usize + 5, preds as usize + 15_000, 7] {
+            let mut repeated = edges.clone();
+            repeated.extend_from_slice(&edges[2 * e..2 * e + 2]);
+            let expected = GraphErr::DuplicateEdge {
+                edge: (edges.len() / 2) as u32,
+                first: e as u32,
+            };
+            assert_eq!(
+                analyze(n, &repeated, None, None).err(),
+                Some(expected.clone()),
+                "period {period}"
+            );
+            assert_eq!(validate(n, &repeated).err(), Some(expected));
+        }
     }
 }
