@@ -1,8 +1,8 @@
 //! The planner's one-call job: validate, order, level and schedule a DAG together.
 
-use crate::critical::{check_durations, Schedule};
+use crate::critical::{check_durations, schedule, Schedule};
 use crate::error::GraphErr;
-use crate::topo::{group_levels, Levels};
+use crate::topo::{group_levels, levels_of, Levels};
 use crate::validate::checked_walk;
 use crate::walk::Walk;
 
@@ -25,12 +25,13 @@ pub fn analyze(
         check_durations(d, 1)?;
     }
     let walk = checked_walk(n, edges, |csr| Walk::ranked::<true, true>(csr, priority))?;
+    let rows = walk.kept_rows()?;
     let (level, schedule) = match durations {
         Some(d) => {
-            let (level, schedule) = walk.schedule(d)?;
-            (level, Some(schedule))
+            let (level, times) = schedule(&rows, d)?;
+            (level, Some(times))
         }
-        None => (walk.levels()?, None),
+        None => (levels_of(&rows)?, None),
     };
     Ok(Analysis {
         order: walk.order,

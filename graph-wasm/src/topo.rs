@@ -1,54 +1,16 @@
 //! Topological orders (through the traversal of `walk`), the cycle that prevents one, and
-//! parallel levels (from a first-come Kahn traversal of their own).
+//! parallel levels: from the rows a traversal kept, or, for `parallel_levels`, from a
+//! first-come Kahn loop of their own that reads levels only along the edge that frees a node.
 
 use crate::csr::{build, Csr};
 use crate::error::{filled, with_capacity, GraphErr};
-use crate::walk::Walk;
-
-/// FIFO Kahn. Returns the order; shorter than `n` when there is a cycle (`deg` then holds
-/// the leftover in-degrees for `find_cycle`). `freed(u, w)` runs when `u` leaves and meets the
-/// last edge into `w`.
-pub fn kahn_fifo<F: FnMut(u32, u32)>(
-    n: u32,
-    csr: &Csr,
-    deg: &mut [u32],
-    mut freed: F,
-) -> Result<Vec<u32>, GraphErr> {
-    let mut order: Vec<u32> = with_capacity(n as usize)?;
-    for v in 0..n {
-        if deg[v as usize] == 0 {
-            order.push(v);
-        }
-    }
-    let mut head = 0;
-    while head < order.len() {
-        let u = order[head];
-        head += 1;
-        for &w in csr.row(u) {
-            let d = &mut deg[w as usize];
-            *d -= 1;
-            if *d == 0 {
-                freed(u, w);
-                order.push(w);
-            }
-        }
-    }
-    Ok(order)
-}
+use crate::walk::{KeptRows, Walk};
 
 /// Some topological order, or the graph's cycle.
 pub fn any_order(csr: &Csr, edges: &[u32]) -> Result<Vec<u32>, GraphErr> {
     let walk = Walk::first_come::<false, false>(csr)?;
     walk.check_complete(edges)?;
     Ok(walk.order)
-}
-
-/// The order when it holds every node, else the cycle among the leftovers.
-pub fn complete(n: u32, edges: &[u32], order: Vec<u32>, deg: &[u32]) -> Result<Vec<u32>, GraphErr> {
-    if order.len() < n as usize {
-        return Err(GraphErr::Cycle(find_cycle(n, edges, deg)?));
-    }
-    Ok(order)
 }
 
 /// The deterministic order: among ready nodes the higher priority first, then the lower index.
@@ -107,6 +69,20 @@ pub struct Levels {
     pub nodes: Vec<u32>,
 }
 
+/// The level of every node of the DAG whose traversal kept `rows`: one more than its highest
+/// predecessor's.
+pub fn levels_of(rows: &KeptRows) -> Result<Vec<u32>, GraphErr> {
+    let mut level: Vec<u32> = filled(rows.len(), 0)?;
+    rows.each(|u, row| {
+        let next = level[u as usize] + 1;
+        for &w in row {
+            let l = &mut level[w as usize];
+            *l = (*l).max(next);
+        }
+    });
+    Ok(level)
+}
+
 /// Groups nodes by a level already computed for each.
 pub fn group_levels(level: Vec<u32>) -> Result<Levels, GraphErr> {
     let depth = level.iter().map(|&l| l + 1).max().unwrap_or(0) as usize;
@@ -140,9 +116,22 @@ pub fn parallel_levels(n: u32, edges: &[u32]) -> Result<Levels, GraphErr> {
     let csr = build(n, edges, false, false)?;
     let mut deg = csr.in_degree.clone();
     let mut level: Vec<u32> = filled(n as usize, 0)?;
-    let order = kahn_fifo(n, &csr, &mut deg, |u, w| {
-        level[w as usize] = level[u as usize] + 1;
-    })?;
-    complete(n, edges, order, &deg)?;
+    let mut queue: Vec<u32> = with_capacity(n as usize)?;
+    queue.extend((0..n).filter(|&v| deg[v as usize] == 0));
+    let mut head = 0;
+    while let Some(&u) = queue.get(head) {
+        head += 1;
+        for &w in csr.row(u) {
+            let d = &mut deg[w as usize];
+            *d -= 1;
+            if *d == 0 {
+                level[w as usize] = level[u as usize] + 1;
+                queue.push(w);
+            }
+        }
+    }
+    if queue.len() < n as usize {
+        return Err(GraphErr::Cycle(find_cycle(n, edges, &deg)?));
+    }
     group_levels(level)
 }

@@ -1,4 +1,4 @@
-//! A Kahn traversal, and the passes over the rows it read.
+//! A Kahn traversal, and the rows it read, kept for the passes over them.
 //!
 //! The traversal is bound by memory latency, so the work is split into passes that each touch
 //! as little per node as they can. The loops are also kept short: WebAssembly engines may check
@@ -11,12 +11,9 @@
 //!    in-degree leaves free, a mark of the last row that held the node. A repeated edge is a node
 //!    held twice in one row, so it meets its own row's mark. The traversal copies each row in the
 //!    order nodes leave, so that the later passes read the rows sequentially.
-//! 2. A forward pass over the copied rows makes the levels and, given durations, the earliest
-//!    starts, without branching on the data.
-//! 3. A backward pass over the copied rows makes the latest starts, and the predecessor each
-//!    start on the critical path comes from.
+//! 2. Passes over the copied rows (`KeptRows`) make the levels (in `topo`) and the schedule
+//!    (in `critical`): a forward pass, and a backward one for the latest starts.
 
-use crate::critical::Schedule;
 use crate::csr::Csr;
 use crate::error::{filled, with_capacity, GraphErr};
 use crate::heap::{Fifo, LargeTree, RankedReady, Ready, SmallTree};
@@ -228,158 +225,61 @@ impl Walk {
         )?))
     }
 
-    /// The schedule, given the durations the walk's graph was made with.
-    pub fn schedule(&self, durations: &[f64]) -> Result<(Vec<u32>, Schedule), GraphErr> {
-        // The passes below index per-node arrays without checks: they need one duration per
-        // node, every node in the order, and the rows.
-        if durations.len() != self.n || !self.complete_with_rows() {
-            return Err(GraphErr::BadArgument {
-                argument: 1,
-                index: 0,
-            });
-        }
-        let (level, earliest) = self.forward(durations)?;
-        // The schedule ends with the node that finishes last (the lowest index among ties).
-        let (mut makespan, mut end) = (0.0f64, u32::MAX);
-        for (v, (&start, &duration)) in earliest.iter().zip(durations).enumerate() {
-            let finish = start + duration;
-            if end == u32::MAX || finish > makespan {
-                makespan = finish;
-                end = v as u32;
-            }
-        }
-        let mut latest: Vec<f64> = filled(earliest.len(), 0.0)?;
-        let via = self.backward(durations, makespan, &earliest, end, &mut latest)?;
-        let mut slack: Vec<f64> = with_capacity(earliest.len())?;
-        slack.extend(latest.iter().zip(&earliest).map(|(l, e)| l - e));
-        let mut path: Vec<u32> = with_capacity(0)?;
-        let mut cur = end;
-        while cur != u32::MAX {
-            path.push(cur);
-            cur = via[cur as usize];
-        }
-        path.reverse();
-        let schedule = Schedule {
-            earliest,
-            latest,
-            slack,
-            makespan,
-            path,
-        };
-        Ok((level, schedule))
-    }
-
-    /// Visits `(u, row of u)` for every node in traversal order.
-    #[inline]
-    fn each_row(&self, mut visit: impl FnMut(u32, &[u32])) {
-        let mut start = 0;
-        for (&u, &end) in self.order.iter().zip(&self.ends) {
-            let end = end as usize;
-            // SAFETY: `ends` grows from 0 to at most `rows.len()` (written by `run`).
-            visit(u, unsafe { self.rows.get_unchecked(start..end) });
-            start = end;
-        }
-    }
-
-    /// Whether the order holds every node and the walk kept their rows.
-    fn complete_with_rows(&self) -> bool {
-        self.order.len() == self.n && self.ends.len() == self.order.len()
-    }
-
-    /// The level of every node: one more than its highest predecessor's.
-    pub fn levels(&self) -> Result<Vec<u32>, GraphErr> {
-        if !self.complete_with_rows() {
+    /// The rows the walk kept, in traversal order; refused unless the walk reached every node
+    /// and kept its rows (a walk made with `ROWS` over a DAG).
+    pub fn kept_rows(&self) -> Result<KeptRows<'_>, GraphErr> {
+        if self.order.len() != self.n || self.ends.len() != self.order.len() {
             return Err(GraphErr::BadArgument {
                 argument: 0,
                 index: 0,
             });
         }
-        let mut level: Vec<u32> = filled(self.order.len(), 0)?;
-        self.each_row(|u, row| {
-            let next = level[u as usize] + 1;
-            for &w in row {
-                let l = &mut level[w as usize];
-                *l = (*l).max(next);
-            }
-        });
-        Ok(level)
+        Ok(KeptRows {
+            order: &self.order,
+            rows: &self.rows,
+            ends: &self.ends,
+        })
+    }
+}
+
+/// The rows of a complete walk, in the order it read them, for the passes over them (levels in
+/// `topo`, the schedule in `critical`). Every node appears once in the order, and every row
+/// entry is a node, so per-node arrays of `len()` entries can be indexed by either.
+pub struct KeptRows<'a> {
+    order: &'a [u32],
+    rows: &'a [u32],
+    /// The row of `order[i]` ends at `ends[i]`; the last end is `rows.len()`.
+    ends: &'a [u32],
+}
+
+impl KeptRows<'_> {
+    /// The number of nodes.
+    pub fn len(&self) -> usize {
+        self.order.len()
     }
 
-    /// The forward pass of the critical path method, with the levels: each node's level and
-    /// earliest start (the latest finish among its predecessors).
-    fn forward(&self, durations: &[f64]) -> Result<(Vec<u32>, Vec<f64>), GraphErr> {
-        let mut state: Vec<Start> = filled(self.order.len(), Start::NONE)?;
-        // SAFETY, for the unchecked accesses below: the order and the rows hold nodes, and
-        // `state` and `durations` (checked by `schedule`) have an entry per node.
-        self.each_row(|u, row| {
-            let from = unsafe { *state.get_unchecked(u as usize) };
-            let duration = unsafe { *durations.get_unchecked(u as usize) };
-            // Finishes are never negative (nor -0), so their bits order as they do.
-            let finish = (f64::from_bits(from.earliest) + duration).to_bits();
-            let next = from.level + 1;
-            for &w in row {
-                let s = unsafe { state.get_unchecked_mut(w as usize) };
-                s.earliest = s.earliest.max(finish);
-                s.level = s.level.max(next);
-            }
-        });
-        let mut level: Vec<u32> = with_capacity(state.len())?;
-        let mut earliest: Vec<f64> = with_capacity(state.len())?;
-        for s in &state {
-            level.push(s.level);
-            earliest.push(f64::from_bits(s.earliest));
+    /// Visits `(u, row of u)` for every node in traversal order.
+    #[inline]
+    pub fn each(&self, mut visit: impl FnMut(u32, &[u32])) {
+        let mut start = 0;
+        for (&u, &end) in self.order.iter().zip(self.ends) {
+            let end = end as usize;
+            // SAFETY: `ends` grows from 0 to `rows.len()` (written by `Walk::run_with`).
+            visit(u, unsafe { self.rows.get_unchecked(start..end) });
+            start = end;
         }
-        Ok((level, earliest))
     }
 
-    /// Latest starts, last node of the order first: the earliest latest start among a node's
-    /// successors (the makespan for a sink), less its duration.
-    ///
-    /// Also the links of the critical path, which ends at `end`: a node on it follows its
-    /// predecessor that finishes last (ties to the lower index; `u32::MAX` for none), and that
-    /// predecessor finishes exactly when the node starts. The pass meets every node after all
-    /// its successors, so it cannot know yet whether a node lies on the path; it keeps the set
-    /// of nodes that may: `end`, and every node that finishes exactly when one of the set
-    /// starts. For each node of the set it keeps the lowest-index such predecessor, and the
-    /// path follows these links back from `end`. Kept in the forward pass, the links would cost
-    /// a compare and two selects on every edge; the set costs a bit test per edge.
-    fn backward(
-        &self,
-        durations: &[f64],
-        makespan: f64,
-        earliest: &[f64],
-        end: u32,
-        latest: &mut [f64],
-    ) -> Result<Vec<u32>, GraphErr> {
-        let n = self.order.len();
-        let mut via: Vec<u32> = filled(n, u32::MAX)?;
-        // Nodes that may be on the critical path, a bit each.
-        let mut maybe: Vec<u64> = filled((n + 63) / 64, 0)?;
-        if (end as usize) < n {
-            maybe[end as usize / 64] |= 1 << (end % 64);
-        }
+    /// Visits `(u, row of u)` for every node, last of the traversal first.
+    #[inline]
+    pub fn each_back(&self, mut visit: impl FnMut(u32, &[u32])) {
         let mut stop = self.rows.len();
-        for i in (0..n).rev() {
+        for (i, &u) in self.order.iter().enumerate().rev() {
             let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-            let u = self.order[i];
-            let finish = earliest[u as usize] + durations[u as usize];
-            let mut key = order_key(makespan);
-            let mut on = 0u64;
-            // SAFETY: as in `forward`; the row bounds come from `ends`, as in `each_row`.
-            for &w in unsafe { self.rows.get_unchecked(start..stop) } {
-                key = key.min(order_key(unsafe { *latest.get_unchecked(w as usize) }));
-                let bit = unsafe { *maybe.get_unchecked(w as usize / 64) } >> (w % 64) & 1;
-                if bit != 0 && finish == earliest[w as usize] {
-                    let v = &mut via[w as usize];
-                    *v = (*v).min(u);
-                    on = 1;
-                }
-            }
-            maybe[u as usize / 64] |= on << (u % 64);
-            latest[u as usize] = from_order_key(key) - durations[u as usize];
+            // SAFETY: as in `each`.
+            visit(u, unsafe { self.rows.get_unchecked(start..stop) });
             stop = start;
         }
-        Ok(via)
     }
 }
 
@@ -396,37 +296,6 @@ fn release<R: Ready>(ready: &mut R, csr: &Csr, w: u32) {
             core::ptr::read_volatile(first);
         }
     }
-}
-
-/// An integer that orders as the float does, for every float but NaN: integer comparisons
-/// compile to selects in WebAssembly where float ones may branch.
-#[inline]
-fn order_key(x: f64) -> i64 {
-    let bits = x.to_bits() as i64;
-    // Negative floats order backwards as integers: flip all but their sign bit.
-    bits ^ (((bits >> 63) as u64) >> 1) as i64
-}
-
-/// The float of an `order_key` (the mapping is its own inverse).
-#[inline]
-fn from_order_key(key: i64) -> f64 {
-    f64::from_bits(order_key(f64::from_bits(key as u64)) as u64)
-}
-
-/// What the forward pass keeps per node, in one 16-byte slot.
-#[derive(Clone, Copy)]
-#[repr(C, align(16))]
-struct Start {
-    /// The earliest start's bits.
-    earliest: u64,
-    level: u32,
-}
-
-impl Start {
-    const NONE: Start = Start {
-        earliest: 0,
-        level: 0,
-    };
 }
 
 /// A traversal entry: a node's unmet in-degree and row mark, in 2 or 4 bytes.
