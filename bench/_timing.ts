@@ -8,8 +8,8 @@ export interface Timing {
   readonly best: number;
 }
 
-/** Times `fn`: `runs` timed calls after `warmup` untimed ones. */
-export function time(fn: () => unknown, runs: number, warmup = 1): Timing {
+/** Wall times in milliseconds of `runs` calls of `fn` after `warmup` untimed ones. */
+export function samples(fn: () => unknown, runs: number, warmup = 1): number[] {
   for (let i = 0; i < warmup; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -17,8 +17,18 @@ export function time(fn: () => unknown, runs: number, warmup = 1): Timing {
     fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)]!, best: times[0]! };
+  return times;
+}
+
+/** The median and best of wall times, which may pool several batches of `samples`. */
+export function summarize(times: readonly number[]): Timing {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, best: sorted[0]! };
+}
+
+/** Times `fn`: `runs` timed calls after `warmup` untimed ones. */
+export function time(fn: () => unknown, runs: number, warmup = 1): Timing {
+  return summarize(samples(fn, runs, warmup));
 }
 
 /** Formats milliseconds with sensible precision. */
