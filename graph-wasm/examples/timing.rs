@@ -1,5 +1,6 @@
 //! Native timings of each graph job on a random DAG of 200,000 nodes and 1,000,000 edges (labels
-//! shuffled, as in `bench/graph_bench.ts`), best of seven runs: `cargo run --release --example timing`.
+//! shuffled, as in `bench/graph_bench.ts`), best of seven runs:
+//! `cargo run --release --example timing`.
 
 use baton_graph_core::*;
 use std::time::Instant;

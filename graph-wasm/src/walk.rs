@@ -187,9 +187,10 @@ impl Walk {
     }
 
     /// Whether a row the traversal read in `csr` holds a node twice, that is, whether an edge
-    /// is repeated (never, for a walk made without `REPEATS`). Only the rows that met their own mark are looked at: a short one is
-    /// compared with itself, and a long one marks its nodes in a table made on first use, each
-    /// with its own node, so that marks left by earlier rows never match.
+    /// is repeated (never, for a walk made without `REPEATS`). Only the rows that met their own
+    /// mark are looked at: a short one is compared with itself, and a long one marks its nodes in
+    /// a table made on first use, each with its own node, so that marks left by earlier rows
+    /// never match.
     pub fn repeats_an_edge(&self, csr: &Csr) -> Result<bool, GraphErr> {
         let mut seen: Vec<u32> = Vec::new();
         for &i in &self.clashed {
